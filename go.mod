@@ -1,0 +1,3 @@
+module github.com/cordonsec/cordon
+
+go 1.26.8
