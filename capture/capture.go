@@ -1,0 +1,68 @@
+// Package capture reads network captures: pcap (microsecond and nanosecond
+// timestamps, either byte order) and pcapng (any number of sections and
+// interfaces), plain or gzip-compressed. It hands out raw link-layer records;
+// package sensor/decode turns them into layers.
+//
+// Errors name the file and the byte offset (in the decompressed stream) where
+// the problem lies. A file whose tail is cut short yields every whole record
+// before the cut and then an error wrapping ErrTruncated, so callers can warn
+// and keep what was read.
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// LinkType is a LINKTYPE_ value from the tcpdump.org link-layer header types
+// registry.
+type LinkType uint32
+
+// Link types Cordon decodes.
+const (
+	LinkNull      LinkType = 0   // BSD loopback: 4-byte host-order address family
+	LinkEthernet  LinkType = 1   // Ethernet II and 802.3, with 802.1Q/QinQ tags
+	LinkRaw       LinkType = 101 // raw IPv4 or IPv6, version from the first nibble
+	LinkLoop      LinkType = 108 // OpenBSD loopback: 4-byte network-order family
+	LinkLinuxSLL  LinkType = 113 // Linux cooked capture v1
+	LinkIPv4      LinkType = 228
+	LinkIPv6      LinkType = 229
+	LinkLinuxSLL2 LinkType = 276 // Linux cooked capture v2
+)
+
+// Packet is one captured record. Data is valid only until the next call to
+// Next on the same Reader: the reader reuses its buffer so that reading a
+// file allocates nothing per packet.
+type Packet struct {
+	Time      time.Time
+	Link      LinkType
+	Data      []byte
+	OrigLen   int   // length on the wire; len(Data) may be smaller (snaplen)
+	Interface int   // pcapng interface index within its section; 0 for pcap
+	Offset    int64 // byte offset of the record in the decompressed file
+}
+
+// Reader reads packets from a capture.
+type Reader interface {
+	// Next fills p with the next packet. It returns io.EOF at a clean end,
+	// an error wrapping ErrTruncated when the file ends inside a record, and
+	// a *FormatError for anything else malformed.
+	Next(p *Packet) error
+}
+
+// ErrTruncated marks a capture that ends in the middle of a record.
+var ErrTruncated = errors.New("file ends in the middle of a record")
+
+// FormatError describes malformed capture content and where it is.
+type FormatError struct {
+	File   string // file name as given by the caller
+	Offset int64  // byte offset in the decompressed stream
+	Err    error  // what is wrong
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("%s: byte %d: %v", e.File, e.Offset, e.Err)
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }
