@@ -25,6 +25,9 @@ type FlowRecord struct {
 	Packets        uint64
 	Bytes          uint64
 	First, Last    time.Time
+	// Answered is true when packets went both ways: a service that answered,
+	// not a probe into the void.
+	Answered bool
 }
 
 // Endpoint is one side of a conversation.

@@ -1,0 +1,253 @@
+package inventory
+
+import (
+	"cmp"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cordonsec/cordon"
+)
+
+// routerThreshold is how many distinct IPv4 source addresses a MAC may send
+// from, beyond those it claims by ARP or DHCP, before it is taken for a router
+// fronting other hosts. DHCP renumbering gives a device two or three.
+const routerThreshold = 4
+
+// Options tune device resolution.
+type Options struct {
+	// Vendor names the IEEE organisation of a MAC prefix ("" if unknown).
+	Vendor func(cordon.MAC) string
+	// Internal reports whether an address belongs to the hospital's own
+	// networks, so that a host seen only through a router is a device of the
+	// register rather than a server on the internet. Default: private,
+	// shared (100.64/10) and unique-local addresses.
+	Internal func(netip.Addr) bool
+}
+
+// device is a device being assembled.
+type device struct {
+	d     *cordon.Device
+	ips   map[netip.Addr]bool
+	facts map[factKey]*cordon.Evidence
+	svcs  map[cordon.Service]bool
+}
+
+// Devices resolves everything observed so far into devices, each with its
+// addresses, evidence (including the derived facts mac.vendor, mac.local,
+// hostname and service), services, DICOM and HL7 summaries and times. The
+// classification fields are left for a classifier to fill.
+func (inv *Inventory) Devices(opt Options) []*cordon.Device {
+	if opt.Internal == nil {
+		opt.Internal = DefaultInternal
+	}
+	r := resolver{inv: inv, opt: opt, byMAC: map[cordon.MAC]*device{}, byIP: map[netip.Addr]*device{}, routers: map[cordon.MAC]bool{}}
+	r.findClaims()
+	r.findRouters()
+	r.macDevices()
+	for s, fs := range inv.subjects {
+		if dev := r.owner(s); dev != nil {
+			for k, e := range fs.facts {
+				dev.addEvidence(k, e)
+			}
+		}
+	}
+	for k, sp := range inv.services {
+		if dev := r.owner(k.subject); dev != nil {
+			dev.svcs[cordon.Service{Proto: k.proto, Port: k.port, App: k.app, Role: k.role}] = true
+			dev.seen(sp.first, sp.last)
+		}
+	}
+	out := make([]*cordon.Device, 0, len(r.all))
+	for _, dev := range r.all {
+		dev.finish(opt)
+		out = append(out, dev.d)
+	}
+	slices.SortFunc(out, compareDevices)
+	return out
+}
+
+// DefaultInternal reports whether ip is in a private, shared or unique-local
+// range.
+func DefaultInternal(ip netip.Addr) bool {
+	if ip.IsPrivate() || ip.IsLinkLocalUnicast() {
+		return true
+	}
+	return ip.Is4() && netip.MustParsePrefix("100.64.0.0/10").Contains(ip)
+}
+
+type resolver struct {
+	inv     *Inventory
+	opt     Options
+	byMAC   map[cordon.MAC]*device
+	byIP    map[netip.Addr]*device
+	routers map[cordon.MAC]bool
+	claims  map[cordon.MAC]map[netip.Addr]bool
+	all     []*device
+}
+
+// findClaims collects the addresses each MAC claims for itself in ARP and
+// DHCP: those are its own even when it also forwards for others.
+func (r *resolver) findClaims() {
+	r.claims = map[cordon.MAC]map[netip.Addr]bool{}
+	for s, fs := range r.inv.subjects {
+		if s.MAC.IsZero() {
+			continue
+		}
+		for k := range fs.facts {
+			switch k.fact {
+			case "arp.ip", "dhcp.requested_ip", "dhcp.assigned_ip":
+				ip, err := netip.ParseAddr(k.value)
+				if err != nil {
+					continue
+				}
+				if r.claims[s.MAC] == nil {
+					r.claims[s.MAC] = map[netip.Addr]bool{}
+				}
+				r.claims[s.MAC][ip] = true
+			}
+		}
+	}
+}
+
+func (r *resolver) findRouters() {
+	for mac, ips := range r.inv.bindings {
+		n := 0
+		for ip := range ips {
+			if ip.Is4() {
+				n++
+			}
+		}
+		if n <= routerThreshold {
+			continue
+		}
+		for ip := range r.claims[mac] {
+			if ips[ip] != nil && ip.Is4() {
+				n--
+			}
+		}
+		if n > routerThreshold {
+			r.routers[mac] = true
+		}
+	}
+}
+
+func (r *resolver) newDevice(mac cordon.MAC) *device {
+	dev := &device{
+		d:     &cordon.Device{MAC: mac},
+		ips:   map[netip.Addr]bool{},
+		facts: map[factKey]*cordon.Evidence{},
+		svcs:  map[cordon.Service]bool{},
+	}
+	r.all = append(r.all, dev)
+	return dev
+}
+
+// macDevices makes a device of every unicast MAC seen, with the addresses
+// it owns: all of them for an ordinary host, only claimed ones for a router.
+func (r *resolver) macDevices() {
+	macs := map[cordon.MAC]bool{}
+	for mac := range r.inv.bindings {
+		macs[mac] = true
+	}
+	for s := range r.inv.subjects {
+		if !s.MAC.IsZero() {
+			macs[s.MAC] = true
+		}
+	}
+	sorted := make([]cordon.MAC, 0, len(macs))
+	for mac := range macs {
+		sorted = append(sorted, mac)
+	}
+	slices.SortFunc(sorted, func(a, b cordon.MAC) int { return strings.Compare(string(a[:]), string(b[:])) })
+	for _, mac := range sorted {
+		dev := r.newDevice(mac)
+		r.byMAC[mac] = dev
+		own := map[netip.Addr]bool{}
+		for ip := range r.claims[mac] {
+			own[ip] = true
+		}
+		for ip, sp := range r.inv.bindings[mac] {
+			if r.routers[mac] && !own[ip] {
+				continue
+			}
+			own[ip] = true
+			dev.seen(sp.first, sp.last)
+		}
+		for ip := range own {
+			dev.ips[ip] = true
+			if prev := r.byIP[ip]; prev == nil || dev.d.LastSeen.After(prev.d.LastSeen) {
+				r.byIP[ip] = dev
+			}
+		}
+	}
+}
+
+// owner finds (or, for an internal host behind a router, creates) the device
+// a subject belongs to.
+func (r *resolver) owner(s subject) *device {
+	if !s.MAC.IsZero() && !r.routers[s.MAC] {
+		return r.byMAC[s.MAC]
+	}
+	if !s.IP.IsValid() {
+		return r.byMAC[s.MAC] // a router's own LLDP, CDP …
+	}
+	if dev := r.byIP[s.IP]; dev != nil {
+		return dev
+	}
+	if !r.opt.Internal(s.IP) || s.IP.IsMulticast() || s.IP.IsUnspecified() {
+		return nil
+	}
+	dev := r.newDevice(cordon.MAC{})
+	dev.ips[s.IP] = true
+	r.byIP[s.IP] = dev
+	return dev
+}
+
+func (dev *device) seen(first, last time.Time) {
+	if !first.IsZero() && (dev.d.FirstSeen.IsZero() || first.Before(dev.d.FirstSeen)) {
+		dev.d.FirstSeen = first
+	}
+	if last.After(dev.d.LastSeen) {
+		dev.d.LastSeen = last
+	}
+}
+
+func (dev *device) addEvidence(k factKey, e *cordon.Evidence) {
+	dev.seen(e.FirstSeen, e.LastSeen)
+	if have := dev.facts[k]; have != nil {
+		if e.FirstSeen.Before(have.FirstSeen) {
+			have.FirstSeen = e.FirstSeen
+		}
+		if e.LastSeen.After(have.LastSeen) {
+			have.LastSeen = e.LastSeen
+		}
+		have.Count += e.Count
+		return
+	}
+	c := *e
+	dev.facts[k] = &c
+}
+
+func compareDevices(a, b *cordon.Device) int {
+	ka, kb := firstIP(a), firstIP(b)
+	if c := ka.Compare(kb); c != 0 {
+		if !ka.IsValid() {
+			return 1
+		}
+		if !kb.IsValid() {
+			return -1
+		}
+		return c
+	}
+	return cmp.Compare(a.MAC.String(), b.MAC.String())
+}
+
+func firstIP(d *cordon.Device) netip.Addr {
+	if len(d.IPs) == 0 {
+		return netip.Addr{}
+	}
+	ip, _ := netip.ParseAddr(d.IPs[0])
+	return ip
+}
