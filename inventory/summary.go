@@ -10,18 +10,24 @@ import (
 	"github.com/cordonsec/cordon"
 )
 
-// hostnameFacts are the facts that name a host, with how to read each.
-var hostnameFacts = map[string]func(string) string{
-	"dhcp.hostname":         plainName,
-	"dhcp.fqdn":             firstLabel,
-	"dhcpv6.fqdn":           firstLabel,
-	"nbns.name":             netbiosName,
-	"mdns.hostname":         plainName,
-	"ntlm.netbios_computer": plainName,
-	"ntlm.dns_computer":     firstLabel,
-	"lldp.system_name":      plainName,
-	"cdp.device_id":         plainName,
-	"snmp.sys_name":         plainName,
+// hostnameFacts are the facts that name a host, best first, with how to read
+// each: a DHCP host name is what the device calls itself; NetBIOS names come
+// next because Windows consoles announce them in upper case as people know
+// them.
+var hostnameFacts = []struct {
+	fact string
+	read func(string) string
+}{
+	{"dhcp.hostname", plainName},
+	{"nbns.name", netbiosName},
+	{"ntlm.netbios_computer", plainName},
+	{"dhcp.fqdn", firstLabel},
+	{"dhcpv6.fqdn", firstLabel},
+	{"ntlm.dns_computer", firstLabel},
+	{"mdns.hostname", plainName},
+	{"lldp.system_name", plainName},
+	{"cdp.device_id", plainName},
+	{"snmp.sys_name", plainName},
 }
 
 func plainName(v string) string { return strings.TrimSuffix(v, ".") }
@@ -89,9 +95,13 @@ func (dev *device) finish(opt Options) {
 		}
 	}
 	seenName := map[string]bool{}
-	for _, e := range dev.sortedFacts() {
-		if read := hostnameFacts[e.Fact]; read != nil {
-			if name := read(e.Value); name != "" && !seenName[strings.ToUpper(name)] {
+	facts := dev.sortedFacts()
+	for _, h := range hostnameFacts {
+		for _, e := range facts {
+			if e.Fact != h.fact {
+				continue
+			}
+			if name := h.read(e.Value); name != "" && !seenName[strings.ToUpper(name)] {
 				seenName[strings.ToUpper(name)] = true
 				d.Hostnames = append(d.Hostnames, name)
 				derive("hostname", name, e)

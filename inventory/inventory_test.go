@@ -1,0 +1,118 @@
+package inventory
+
+import (
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/cordonsec/cordon"
+)
+
+var t0 = time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+
+func mac(last byte) cordon.MAC { return cordon.MAC{0x00, 0x1b, 0x21, 0, 0, last} }
+
+func ep(m cordon.MAC, ip string, port uint16) cordon.Endpoint {
+	return cordon.Endpoint{MAC: m, IP: netip.MustParseAddr(ip), Port: port}
+}
+
+func flow(client, server cordon.Endpoint, app string) cordon.FlowRecord {
+	return cordon.FlowRecord{Client: client, Server: server, Proto: "tcp", App: app, Packets: 10, First: t0, Last: t0.Add(time.Minute), Answered: true}
+}
+
+func find(devs []*cordon.Device, ip string) *cordon.Device {
+	for _, d := range devs {
+		for _, a := range d.IPs {
+			if a == ip {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+func TestDevicesRouterFrontsRemoteHosts(t *testing.T) {
+	inv := New()
+	router := mac(1)
+	pacs := mac(2)
+	inv.Observe(cordon.Observation{MAC: router, IP: netip.MustParseAddr("10.0.0.1"), Fact: "arp.ip", Value: "10.0.0.1", Time: t0})
+	// Six hosts at a remote site reach the PACS through the router.
+	for i := 1; i <= 6; i++ {
+		remote := fmt.Sprintf("10.50.0.%d", i)
+		inv.Flow(flow(ep(router, remote, 40000), ep(pacs, "10.0.0.5", 104), "dicom"))
+		inv.Observe(cordon.Observation{MAC: router, IP: netip.MustParseAddr(remote), Fact: "dicom.ae_title", Value: fmt.Sprintf("US%02d", i), Time: t0})
+	}
+	// And one internet server answers through it too: not a device.
+	inv.Flow(flow(ep(pacs, "10.0.0.5", 50000), ep(router, "93.184.216.34", 443), "tls"))
+	devs := inv.Devices(Options{})
+
+	if got, want := len(devs), 1+1+6; got != want {
+		for _, d := range devs {
+			t.Logf("%v %v", d.MAC, d.IPs)
+		}
+		t.Fatalf("got %d devices, want %d", got, want)
+	}
+	r := find(devs, "10.0.0.1")
+	if r == nil || r.MAC != router || len(r.IPs) != 1 {
+		t.Fatalf("router device = %+v", r)
+	}
+	us := find(devs, "10.50.0.3")
+	if us == nil || !us.MAC.IsZero() {
+		t.Fatalf("remote device = %+v, want one known by IP only", us)
+	}
+	if us.DICOM == nil || len(us.DICOM.AETitles) != 1 || us.DICOM.AETitles[0] != "US03" {
+		t.Errorf("remote device DICOM = %+v, want its own AE title", us.DICOM)
+	}
+	if find(devs, "93.184.216.34") != nil {
+		t.Error("an internet address became a device")
+	}
+	p := find(devs, "10.0.0.5")
+	if p == nil || len(p.Services) == 0 || p.Services[0] != (cordon.Service{Proto: "tcp", Port: 443, App: "tls", Role: "client"}) {
+		t.Errorf("pacs services = %+v", p)
+	}
+}
+
+func TestDevicesDHCPChurnIsOneDevice(t *testing.T) {
+	inv := New()
+	pump := mac(9)
+	server := ep(mac(2), "10.0.0.5", 443)
+	for i, ip := range []string{"10.20.0.10", "10.20.0.11", "10.20.0.12"} {
+		inv.Observe(cordon.Observation{MAC: pump, IP: netip.MustParseAddr(ip), Fact: "dhcp.hostname", Value: "PUMP-7", Time: t0.Add(time.Duration(i) * time.Hour)})
+		inv.Flow(flow(ep(pump, ip, 40000), server, "tls"))
+	}
+	devs := inv.Devices(Options{})
+	d := find(devs, "10.20.0.11")
+	if d == nil || len(d.IPs) != 3 || len(d.Hostnames) != 1 || d.Hostnames[0] != "PUMP-7" {
+		t.Fatalf("pump = %+v", d)
+	}
+	if len(devs) != 2 {
+		t.Errorf("got %d devices, want 2", len(devs))
+	}
+}
+
+func TestDerivedFacts(t *testing.T) {
+	inv := New()
+	m := cordon.MAC{0x02, 0x11, 0x22, 0x33, 0x44, 0x55} // locally administered
+	inv.Observe(cordon.Observation{MAC: m, IP: netip.MustParseAddr("10.1.1.1"), Fact: "nbns.name", Value: "WARD3-PC<00>", Time: t0})
+	inv.Observe(cordon.Observation{MAC: m, IP: netip.MustParseAddr("10.1.1.1"), Fact: "nbns.name", Value: "WORKGROUP<1e>", Time: t0})
+	inv.Observe(cordon.Observation{MAC: m, IP: netip.MustParseAddr("10.1.1.1"), Fact: "dhcp.fqdn", Value: "ward3-pc.trust.nhs.uk", Time: t0})
+	inv.Observe(cordon.Observation{MAC: m, IP: netip.MustParseAddr("10.1.1.1"), Fact: "patient_data", Value: "hl7.PID", Time: t0})
+	devs := inv.Devices(Options{Vendor: func(cordon.MAC) string { return "Example Org" }})
+	d := devs[0]
+	if len(d.Hostnames) != 1 || d.Hostnames[0] != "WARD3-PC" {
+		t.Errorf("hostnames = %q, want [WARD3-PC]", d.Hostnames)
+	}
+	if !d.PatientData {
+		t.Error("patient_data not set")
+	}
+	want := map[string]string{"mac.vendor": "Example Org", "mac.local": "true", "hostname": "WARD3-PC"}
+	for _, e := range d.Evidence {
+		if v, ok := want[e.Fact]; ok && v == e.Value {
+			delete(want, e.Fact)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("derived facts missing: %v", want)
+	}
+}
