@@ -137,10 +137,8 @@ func (c *Classifier) scoreProfiles(ev []cordon.Evidence) []match {
 // Classify fills d's conclusions from d.Evidence and d.Services.
 func (c *Classifier) Classify(d *cordon.Device) {
 	ev := d.Evidence
-	var best *match
-	if ms := c.scoreProfiles(ev); len(ms) > 0 && ms[0].score >= minProfileScore {
-		best = &ms[0]
-	}
+	ms := c.scoreProfiles(ev)
+	best := choose(ms)
 	img := c.dicom.analyse(d)
 
 	osv, osr := inferOS(ev, d)
@@ -150,10 +148,11 @@ func (c *Classifier) Classify(d *cordon.Device) {
 	d.Medical = cordon.IsMedicalCategory(d.Category)
 	d.Reasons = append(d.Reasons[:0], cat)
 
+	maker := makerProfile(ms, best, d.Category)
 	switch {
-	case best != nil && best.profile.Manufacturer != "":
-		d.Manufacturer = best.profile.Manufacturer
-		d.Reasons = append(d.Reasons, cordon.Reason{Field: "manufacturer", Value: d.Manufacturer, Confidence: round(best.score), Facts: best.facts, Rule: "profile " + best.profile.ID})
+	case maker != nil:
+		d.Manufacturer = maker.profile.Manufacturer
+		d.Reasons = append(d.Reasons, cordon.Reason{Field: "manufacturer", Value: d.Manufacturer, Confidence: round(maker.score), Facts: maker.facts, Rule: "profile " + maker.profile.ID})
 	case img.manufacturer != "":
 		d.Manufacturer = img.manufacturer
 		d.Reasons = append(d.Reasons, cordon.Reason{Field: "manufacturer", Value: d.Manufacturer, Confidence: 0.8, Facts: img.rootFacts, Rule: "DICOM implementation class UID root"})
@@ -189,6 +188,48 @@ func (c *Classifier) Classify(d *cordon.Device) {
 	if d.Software == nil {
 		d.Software = []cordon.Software{}
 	}
+}
+
+// choose picks the profile that explains a device: the best-scoring medical
+// profile when one reaches the threshold, since device-specific evidence (a
+// manufacturer's DICOM root, an HL7 application) is more telling than the
+// general-purpose operating system many medical devices run on; otherwise the
+// best profile overall.
+func choose(ms []match) *match {
+	for i := range ms {
+		if ms[i].score < minProfileScore {
+			break
+		}
+		if cordon.IsMedicalCategory(ms[i].profile.Category) {
+			return &ms[i]
+		}
+	}
+	if len(ms) > 0 && ms[0].score >= minProfileScore {
+		return &ms[0]
+	}
+	return nil
+}
+
+// makerProfile returns the profile that names the device's manufacturer: the
+// chosen one if it names one, else the best other profile of the same
+// category that does (a Windows 10 workstation is made by Dell, not by the
+// maker of its OS).
+func makerProfile(ms []match, best *match, category string) *match {
+	if best == nil {
+		return nil
+	}
+	if best.profile.Manufacturer != "" {
+		return best
+	}
+	for i := range ms {
+		if ms[i].score < minProfileScore {
+			break
+		}
+		if ms[i].profile.Manufacturer != "" && ms[i].profile.Category == category {
+			return &ms[i]
+		}
+	}
+	return nil
 }
 
 func round(f float64) float64 { return math.Round(f*100) / 100 }
