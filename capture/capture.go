@@ -12,6 +12,7 @@ package capture
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -66,3 +67,51 @@ func (e *FormatError) Error() string {
 }
 
 func (e *FormatError) Unwrap() error { return e.Err }
+
+// Link types that some systems wrote for raw IP before LINKTYPE_RAW existed
+// (DLT_RAW is 12 on most BSDs and 14 on OpenBSD). Readers report both as
+// LinkRaw.
+const (
+	linkRawBSD     LinkType = 12
+	linkRawOpenBSD LinkType = 14
+)
+
+// normalize maps historical aliases onto the constants above.
+func (l LinkType) normalize() LinkType {
+	if l == linkRawBSD || l == linkRawOpenBSD {
+		return LinkRaw
+	}
+	return l
+}
+
+// Supported reports whether Cordon's decoder understands the link type.
+func (l LinkType) Supported() bool {
+	switch l.normalize() {
+	case LinkNull, LinkEthernet, LinkRaw, LinkLoop, LinkLinuxSLL, LinkIPv4, LinkIPv6, LinkLinuxSLL2:
+		return true
+	}
+	return false
+}
+
+// String returns the LINKTYPE_ name without its prefix, or the number.
+func (l LinkType) String() string {
+	switch l {
+	case LinkNull:
+		return "NULL"
+	case LinkEthernet:
+		return "ETHERNET"
+	case LinkRaw, linkRawBSD, linkRawOpenBSD:
+		return "RAW"
+	case LinkLoop:
+		return "LOOP"
+	case LinkLinuxSLL:
+		return "LINUX_SLL"
+	case LinkIPv4:
+		return "IPV4"
+	case LinkIPv6:
+		return "IPV6"
+	case LinkLinuxSLL2:
+		return "LINUX_SLL2"
+	}
+	return strconv.FormatUint(uint64(l), 10)
+}

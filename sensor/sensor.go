@@ -120,7 +120,7 @@ func (s *Sensor) Packet(t time.Time, p *decode.Packet) {
 	}
 	switch p.Proto {
 	case decode.ProtoTCP, decode.ProtoUDP:
-		if p.Payload == nil && p.Fragment {
+		if p.Incomplete {
 			return // a fragment still waiting for the rest of its datagram
 		}
 		s.transport(t, p)

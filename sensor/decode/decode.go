@@ -39,7 +39,9 @@ type Packet struct {
 	// 0 otherwise.
 	SNAP uint64
 	// L2Payload is what follows the link header (and any LLC/SNAP header):
-	// the ARP or LLDP or CDP body, or the IP packet.
+	// the ARP or LLDP or CDP body, or the IP packet without Ethernet
+	// padding. PPPoE sessions carrying IP are unwrapped: EtherType is then
+	// 0x0800 or 0x86dd and L2Payload the IP packet.
 	L2Payload []byte
 
 	// Network layer; IPVersion is 0 for non-IP frames.
@@ -48,7 +50,11 @@ type Packet struct {
 	TTL          uint8 // or IPv6 hop limit
 	Proto        uint8 // IPv4 protocol / IPv6 final next header
 	Fragment     bool  // this record was a fragment; L4 fields are set only once reassembled
-	IPLen        int   // total length of the IP packet (reassembled if it was fragmented)
+	// Incomplete is true when this record was a fragment that did not
+	// complete its datagram (or was dropped): Proto is set, the transport
+	// fields are zero and Payload is nil.
+	Incomplete bool
+	IPLen      int // total length of the IP packet (reassembled if it was fragmented)
 
 	// Transport layer.
 	SrcPort, DstPort uint16
@@ -61,7 +67,11 @@ type Packet struct {
 }
 
 // Decoder decodes packets of any supported link type. Its zero value is not
-// usable; make one with NewDecoder.
+// usable; make one with NewDecoder. A Decoder is not safe for concurrent use:
+// give each packet loop its own.
 type Decoder struct {
-	// implemented by the decode package
+	cfg    Config
+	frag   defragmenter
+	stats  DecodeStats
+	errors map[string]uint64
 }
