@@ -9,7 +9,7 @@ import (
 
 // category decides the device category: a matched profile when there is one,
 // else the strongest behavioural rule, else unknown.
-func (c *Classifier) category(d *cordon.Device, ev []cordon.Evidence, best *match, im imaging, osr cordon.Reason) cordon.Reason {
+func category(best *match, im imaging, behaved cordon.Reason) cordon.Reason {
 	if best != nil {
 		r := cordon.Reason{Field: "category", Value: best.profile.Category, Confidence: round(best.score), Facts: best.facts, Rule: "profile " + best.profile.ID}
 		// A profile that only knows the maker cannot tell a modality from
@@ -20,12 +20,21 @@ func (c *Classifier) category(d *cordon.Device, ev []cordon.Evidence, best *matc
 		}
 		return r
 	}
+	if behaved.Confidence > 0 {
+		return behaved
+	}
+	return cordon.Reason{Field: "category", Value: cordon.CategoryUnknown, Confidence: 0, Facts: []string{}, Rule: "no profile or behaviour matched"}
+}
+
+// behaviourCategory is the category the first matching behavioural rule
+// gives, with zero confidence when none matches.
+func behaviourCategory(d *cordon.Device, ev []cordon.Evidence, im imaging, osr cordon.Reason) cordon.Reason {
 	for _, rule := range behaviour {
 		if v, conf, facts := rule(d, ev, im, osr); v != "" {
 			return cordon.Reason{Field: "category", Value: v, Confidence: conf, Facts: facts, Rule: "behaviour"}
 		}
 	}
-	return cordon.Reason{Field: "category", Value: cordon.CategoryUnknown, Confidence: 0, Facts: []string{}, Rule: "no profile or behaviour matched"}
+	return cordon.Reason{}
 }
 
 // behaviourRule recognises a category from what a device does rather than

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -77,7 +78,8 @@ func (c *Classifier) Profiles() []Profile { return c.profiles }
 // match is a profile's score on one device.
 type match struct {
 	profile *Profile
-	score   float64
+	score   float64 // with corroboration by behaviour
+	raw     float64 // from the profile's own rules alone
 	facts   []string
 	rules   int
 }
@@ -120,30 +122,36 @@ func (c *Classifier) scoreProfiles(ev []cordon.Evidence) []match {
 		if !ok {
 			continue
 		}
-		out = append(out, match{profile: p, score: 1 - st.miss, facts: st.facts, rules: len(st.matched)})
+		out = append(out, match{profile: p, score: 1 - st.miss, raw: 1 - st.miss, facts: st.facts, rules: len(st.matched)})
 	}
-	sort.Slice(out, func(a, b int) bool {
-		if math.Abs(out[a].score-out[b].score) > 1e-9 {
-			return out[a].score > out[b].score
-		}
-		if out[a].rules != out[b].rules {
-			return out[a].rules > out[b].rules
-		}
-		return out[a].profile.ID < out[b].profile.ID
-	})
+	sortMatches(out)
 	return out
+}
+
+// sortMatches orders matches best first: by score, then by how many rules
+// matched, then by id so that the order is stable.
+func sortMatches(ms []match) {
+	sort.Slice(ms, func(a, b int) bool {
+		if math.Abs(ms[a].score-ms[b].score) > 1e-9 {
+			return ms[a].score > ms[b].score
+		}
+		if ms[a].rules != ms[b].rules {
+			return ms[a].rules > ms[b].rules
+		}
+		return ms[a].profile.ID < ms[b].profile.ID
+	})
 }
 
 // Classify fills d's conclusions from d.Evidence and d.Services.
 func (c *Classifier) Classify(d *cordon.Device) {
 	ev := d.Evidence
-	ms := c.scoreProfiles(ev)
-	best := choose(ms)
 	img := c.dicom.analyse(d)
-
 	osv, osr := inferOS(ev, d)
 	d.OS = osv
-	cat := c.category(d, ev, best, img, osr)
+	behaved := behaviourCategory(d, ev, img, osr)
+	ms := corroborate(c.scoreProfiles(ev), behaved)
+	best := choose(ms)
+	cat := category(best, img, behaved)
 	d.Category, d.Confidence = cat.Value, cat.Confidence
 	d.Medical = cordon.IsMedicalCategory(d.Category)
 	d.Reasons = append(d.Reasons[:0], cat)
@@ -157,7 +165,7 @@ func (c *Classifier) Classify(d *cordon.Device) {
 		d.Manufacturer = img.manufacturer
 		d.Reasons = append(d.Reasons, cordon.Reason{Field: "manufacturer", Value: d.Manufacturer, Confidence: 0.8, Facts: img.rootFacts, Rule: "DICOM implementation class UID root"})
 	}
-	if best != nil && best.profile.Model != "" {
+	if best != nil && best.profile.Model != "" && best.raw >= minMakerScore {
 		d.Model = best.profile.Model
 		d.Profile = best.profile.ID
 		d.Reasons = append(d.Reasons, cordon.Reason{Field: "model", Value: d.Model, Confidence: round(best.score), Facts: best.facts, Rule: "profile " + best.profile.ID})
@@ -168,6 +176,11 @@ func (c *Classifier) Classify(d *cordon.Device) {
 	d.Modality = ""
 	if d.Category == cordon.CategoryImagingModality {
 		switch {
+		case best != nil && best.profile.Modality != "" && slices.Contains(img.observed, best.profile.Modality):
+			// The device sends images of several kinds (a DX room also
+			// sends CR); the profile knows which one it is.
+			d.Modality = best.profile.Modality
+			d.Reasons = append(d.Reasons, cordon.Reason{Field: "modality", Value: d.Modality, Confidence: round(best.score), Facts: best.facts, Rule: "profile " + best.profile.ID})
 		case img.modality != "":
 			d.Modality = img.modality
 			d.Reasons = append(d.Reasons, cordon.Reason{Field: "modality", Value: img.modality, Confidence: 0.9, Facts: img.modalityFacts, Rule: "DICOM storage SOP classes sent"})
@@ -190,6 +203,31 @@ func (c *Classifier) Classify(d *cordon.Device) {
 	}
 }
 
+// corroboration is how much a behavioural conclusion adds to a profile of
+// the same category: a host name suggesting a monitor gateway counts for
+// more when the host also answers HL7 like one.
+const corroboration = 0.5
+
+// corroborate raises the score of profiles whose category the device's
+// behaviour independently suggests, and re-sorts.
+func corroborate(ms []match, behaved cordon.Reason) []match {
+	if behaved.Confidence == 0 {
+		return ms
+	}
+	for i := range ms {
+		if ms[i].profile.Category == behaved.Value {
+			ms[i].score = 1 - (1-ms[i].score)*(1-corroboration*behaved.Confidence)
+			for _, f := range behaved.Facts {
+				if !slices.Contains(ms[i].facts, f) {
+					ms[i].facts = append(ms[i].facts, f)
+				}
+			}
+		}
+	}
+	sortMatches(ms)
+	return ms
+}
+
 // choose picks the profile that explains a device: the best-scoring medical
 // profile when one reaches the threshold, since device-specific evidence (a
 // manufacturer's DICOM root, an HL7 application) is more telling than the
@@ -210,23 +248,29 @@ func choose(ms []match) *match {
 	return nil
 }
 
-// makerProfile returns the profile that names the device's manufacturer: the
-// chosen one if it names one, else the best other profile of the same
-// category that does (a Windows 10 workstation is made by Dell, not by the
-// maker of its OS).
+// minMakerScore is how much a profile's own rules must score (behaviour
+// aside) for it to name the maker. Rules any device of the category meets (an
+// IPP service, DHCP vendor class MSFT 5.0) weigh 0.3 or less in the library,
+// so they never name a maker on their own.
+const minMakerScore = 0.4
+
+// makerProfile returns the profile that names the device's manufacturer:
+// the chosen one, or else the best other profile of the same category that
+// reaches the threshold, as long as its own rules (not behaviour, which says
+// nothing of the maker) reach minMakerScore. A Windows 10 workstation is made
+// by Dell, not by the maker of its OS; a printer that only announces IPP has
+// no known maker.
 func makerProfile(ms []match, best *match, category string) *match {
 	if best == nil {
 		return nil
 	}
-	if best.profile.Manufacturer != "" {
+	if best.profile.Manufacturer != "" && best.raw >= minMakerScore {
 		return best
 	}
 	for i := range ms {
-		if ms[i].score < minProfileScore {
-			break
-		}
-		if ms[i].profile.Manufacturer != "" && ms[i].profile.Category == category {
-			return &ms[i]
+		m := &ms[i]
+		if m.profile.Manufacturer != "" && m.profile.Category == category && m.score >= minProfileScore && m.raw >= minMakerScore {
+			return m
 		}
 	}
 	return nil

@@ -102,10 +102,11 @@ type imaging struct {
 	rootFacts     []string
 	modality      string
 	modalityFacts []string
-	storageSCU    bool // proposes storage of images: a modality or a PACS forwarding
-	modalities    int  // distinct primary modalities among storage classes
-	querySCU      bool // queries/retrieves or asks for a worklist
-	scp           bool // accepts associations
+	storageSCU    bool     // proposes storage of images: a modality or a PACS forwarding
+	modalities    int      // distinct primary modalities among storage classes
+	observed      []string // those modalities
+	querySCU      bool     // queries/retrieves or asks for a worklist
+	scp           bool     // accepts associations
 	storageSCP    bool
 }
 
@@ -151,6 +152,9 @@ func (t *dicomTables) analyse(d *cordon.Device) imaging {
 		}
 	}
 	im.modalities = len(counts)
+	for m := range counts {
+		im.observed = append(im.observed, m)
+	}
 	if !im.scp && len(counts) > 0 && len(counts) <= 2 {
 		best := ""
 		for m, f := range counts {

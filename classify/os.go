@@ -94,12 +94,13 @@ func better(g, than osGuess) bool {
 func specific(name string) bool { return name != "Windows" && name != "Linux" }
 
 // looksLikeServer reports whether the device offers services that Windows
-// servers, not workstations, offer: a domain controller, a database, DNS.
+// servers, not workstations, offer: a domain controller, a database, DNS, a
+// file share.
 func looksLikeServer(d *cordon.Device) bool {
 	for _, s := range d.Services {
 		if s.Role == "server" {
 			switch s.Port {
-			case 53, 88, 389, 636, 1433, 3268:
+			case 53, 88, 389, 445, 636, 1433, 3268:
 				return true
 			}
 		}
@@ -268,7 +269,7 @@ var (
 // software version strings.
 func fromSysDescr(v string) osGuess {
 	switch {
-	case strings.Contains(v, "IOS-XE") || strings.Contains(v, "IOS XE"):
+	case strings.Contains(v, "IOS-XE") || strings.Contains(v, "IOS XE") || strings.Contains(v, "IOSXE"):
 		g := osGuess{name: "Cisco IOS XE", confidence: 0.9}
 		if m := iosVersion.FindStringSubmatch(v); m != nil {
 			g.version = m[1]

@@ -209,3 +209,19 @@ func TestStreamBufferCapped(t *testing.T) {
 	}
 	s.Flush()
 }
+
+func TestReassemblyHostileSequenceNumbers(t *testing.T) {
+	rec := &recorder{}
+	s := New(Config{Streams: []proto.StreamDissector{wholeMessage}}, rec)
+	chunk := string(bytes.Repeat([]byte("y"), 1460))
+	s.Packet(t0, tcp(true, decode.TCPSyn, 0, ""))
+	// Out-of-order segments, then the hole fills past the cap while they
+	// are being drained, then sequence numbers from far away.
+	for i := 30; i >= 1; i-- {
+		s.Packet(t0, tcp(true, decode.TCPAck, uint32(1+i*1460), chunk))
+	}
+	s.Packet(t0, tcp(true, decode.TCPAck, 1, chunk))
+	s.Packet(t0, tcp(true, decode.TCPAck, 1<<31, chunk))
+	s.Packet(t0, tcp(true, decode.TCPAck, 1<<31+1, chunk))
+	s.Flush()
+}

@@ -9,6 +9,11 @@ import (
 // direction to fill; past it the direction is given up as having a gap.
 const maxOutOfOrder = 32
 
+// maxWindow bounds how far from the next expected byte a segment may start
+// and still belong to the stream: beyond it the sequence number is nonsense
+// (a corrupt packet, or a reused port pair) rather than a hole to wait for.
+const maxWindow = 1 << 24
+
 // stream holds the reassembled first bytes of both directions of a TCP
 // connection while a stream dissector may still want them.
 type stream struct {
@@ -91,8 +96,11 @@ func (h *half) add(seq uint32, data []byte) bool {
 	if h.full || len(data) == 0 {
 		return false
 	}
-	rel := int32(seq - h.next)
-	if rel > 0 {
+	rel := int64(int32(seq - h.next))
+	switch {
+	case rel > maxWindow || rel < -maxWindow:
+		return false // not part of this stream's window: ignore
+	case rel > 0:
 		// A hole: keep a copy until it fills, within bounds.
 		if len(h.ooo) >= maxOutOfOrder {
 			h.gap, h.full = true, true
@@ -101,25 +109,24 @@ func (h *half) add(seq uint32, data []byte) bool {
 		}
 		h.ooo = append(h.ooo, segment{seq: seq, data: append([]byte(nil), data...)})
 		return false
-	}
-	if int(-rel) >= len(data) {
+	case -rel >= int64(len(data)):
 		return false // a retransmission of bytes already held
 	}
 	h.append(data[-rel:])
-	for progress := true; progress && !h.full && len(h.ooo) > 0; {
+	for progress := true; progress && !h.full; {
 		progress = false
-		for i := 0; i < len(h.ooo); i++ {
+		for i := 0; i < len(h.ooo) && !h.full; i++ {
 			sg := h.ooo[i]
-			rel := int32(sg.seq - h.next)
+			rel := int64(int32(sg.seq - h.next))
 			if rel > 0 {
 				continue
-			}
-			if int(-rel) < len(sg.data) {
-				h.append(sg.data[-rel:])
 			}
 			h.ooo = append(h.ooo[:i], h.ooo[i+1:]...)
 			i--
 			progress = true
+			if -rel < int64(len(sg.data)) {
+				h.append(sg.data[-rel:])
+			}
 		}
 	}
 	return true
