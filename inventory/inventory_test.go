@@ -116,3 +116,33 @@ func TestDerivedFacts(t *testing.T) {
 		t.Errorf("derived facts missing: %v", want)
 	}
 }
+
+func TestDevicesRouterFrontingTwoSubnets(t *testing.T) {
+	inv := New()
+	router, pacs := mac(1), mac(2)
+	// Only two remote hosts, but in two subnets: no single host does that
+	// without claiming the addresses by ARP or DHCP.
+	inv.Flow(flow(ep(router, "10.50.1.7", 40000), ep(pacs, "10.0.0.5", 104), "dicom"))
+	inv.Flow(flow(ep(router, "10.50.2.9", 40000), ep(pacs, "10.0.0.5", 104), "dicom"))
+	devs := inv.Devices(Options{})
+	for _, ip := range []string{"10.50.1.7", "10.50.2.9"} {
+		if d := find(devs, ip); d == nil || !d.MAC.IsZero() {
+			t.Errorf("%s: got %+v, want a device known by IP", ip, d)
+		}
+	}
+}
+
+func TestDevicesRoamingHostIsNotARouter(t *testing.T) {
+	inv := New()
+	wow, server := mac(5), ep(mac(2), "10.0.0.5", 443)
+	// A workstation on wheels moves between ward VLANs, claiming each
+	// address by DHCP.
+	for _, ip := range []string{"10.20.1.10", "10.20.2.10", "10.20.3.10"} {
+		inv.Observe(cordon.Observation{MAC: wow, IP: netip.MustParseAddr(ip), Fact: "dhcp.requested_ip", Value: ip, Time: t0})
+		inv.Flow(flow(ep(wow, ip, 50000), server, "tls"))
+	}
+	devs := inv.Devices(Options{})
+	if d := find(devs, "10.20.2.10"); d == nil || d.MAC != wow || len(d.IPs) != 3 {
+		t.Errorf("roaming host = %+v", d)
+	}
+}

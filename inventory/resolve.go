@@ -11,8 +11,9 @@ import (
 )
 
 // routerThreshold is how many distinct IPv4 source addresses a MAC may send
-// from, beyond those it claims by ARP or DHCP, before it is taken for a router
-// fronting other hosts. DHCP renumbering gives a device two or three.
+// from, beyond those it claims by ARP or DHCP, before it is taken for a
+// router fronting other hosts. Renumbering without a captured DHCP exchange
+// gives a device two or three.
 const routerThreshold = 4
 
 // Options tune device resolution.
@@ -111,23 +112,26 @@ func (r *resolver) findClaims() {
 	}
 }
 
+// findRouters marks the MACs that forward for other hosts: those that send
+// from addresses they never claimed by ARP or DHCP, when those addresses are
+// many, span more than one /24, or include an internet address. A host
+// renumbered by DHCP claims each new address; a router fronting a remote
+// site or the internet does not.
 func (r *resolver) findRouters() {
 	for mac, ips := range r.inv.bindings {
-		n := 0
+		var foreign int
+		subnets := map[[3]byte]bool{}
+		public := false
 		for ip := range ips {
-			if ip.Is4() {
-				n++
+			if !ip.Is4() || r.claims[mac][ip] {
+				continue
 			}
+			foreign++
+			b := ip.As4()
+			subnets[[3]byte{b[0], b[1], b[2]}] = true
+			public = public || !r.opt.Internal(ip)
 		}
-		if n <= routerThreshold {
-			continue
-		}
-		for ip := range r.claims[mac] {
-			if ips[ip] != nil && ip.Is4() {
-				n--
-			}
-		}
-		if n > routerThreshold {
+		if foreign > routerThreshold || len(subnets) > 1 || public {
 			r.routers[mac] = true
 		}
 	}

@@ -41,6 +41,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "simulate a hospital network and show what Cordon finds on it", runDemo},
 		{"analyze", "identify the devices in network captures", runAnalyze},
 		{"simulate", "write a simulated hospital network capture and its ground truth", runSimulate},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
