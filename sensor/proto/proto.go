@@ -134,12 +134,16 @@ func Clean(b []byte) string {
 			space = sb.Len() > 0
 			continue
 		}
+		need := utf8.RuneLen(r)
+		if space {
+			need++
+		}
+		if sb.Len()+need > MaxValue {
+			break
+		}
 		if space {
 			sb.WriteByte(' ')
 			space = false
-		}
-		if sb.Len()+utf8.RuneLen(r) > MaxValue {
-			break
 		}
 		sb.WriteRune(r)
 	}

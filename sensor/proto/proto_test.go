@@ -88,6 +88,7 @@ func TestClean(t *testing.T) {
 		{"Controls", "a\r\nb\tc", "a b c"},
 		{"InvalidUTF8", "ab\xffcd", "ab cd"},
 		{"Long", strings.Repeat("x", 300), strings.Repeat("x", MaxValue)},
+		{"NoTrailingSpaceAtCap", strings.Repeat("0", 254) + "\x00" + "\u4883", strings.Repeat("0", 254)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
