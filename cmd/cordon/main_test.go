@@ -79,7 +79,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{"TruncatedHeader", good[:10], exitError, []string{"byte 0"}, ""},
 		{"UnknownLinkType", pcapHeader(65535, 147), exitError, []string{"link type 147"}, ""},
 		{"AbsurdSnaplen", pcapHeader(0xffffffff, 1), exitError, []string{"snaplen"}, ""},
-		{"TruncatedTail", truncated, exitPartial, []string{"byte 64", "warning"}, "00:1b:21:00:00:01"},
+		{"TruncatedTail", truncated, exitPartial, []string{"byte 82", "warning"}, "00:1b:21:00:00:01"},
 		{"Gzip", gzipped(good), exitOK, nil, "00:1b:21:00:00:01"},
 	}
 	for _, tt := range tests {
