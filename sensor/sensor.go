@@ -63,6 +63,8 @@ type Sensor struct {
 	now   time.Time    // time of the packet being processed
 	stats Stats
 	emit  emitter
+	dgram proto.Datagram // reused for each datagram handed to a dissector
+	frm   proto.Frame    // reused for each frame
 }
 
 // New returns a Sensor that reports to sink.
@@ -129,11 +131,12 @@ func (s *Sensor) Packet(t time.Time, p *decode.Packet) {
 
 // frame hands a non-IP frame to the frame dissector for its EtherType or SNAP.
 func (s *Sensor) frame(p *decode.Packet) {
-	f := proto.Frame{Src: p.SrcMAC, Dst: p.DstMAC, Payload: p.L2Payload}
 	for i := range s.cfg.Frames {
 		d := &s.cfg.Frames[i]
 		if (d.EtherType != 0 && d.EtherType == p.EtherType) || (d.SNAP != 0 && d.SNAP == p.SNAP) {
-			d.Parse(&f, &s.emit)
+			s.frm = proto.Frame{Src: p.SrcMAC, Dst: p.DstMAC, Payload: p.L2Payload}
+			d.Parse(&s.frm, &s.emit)
+			s.frm.Payload = nil
 			return
 		}
 	}

@@ -61,8 +61,11 @@ func (s *Sensor) datagram(src, dst cordon.Endpoint, p *decode.Packet) {
 	if i == 0 {
 		return
 	}
-	d := proto.Datagram{Src: src, Dst: dst, Payload: p.Payload}
-	s.cfg.Datagrams[i-1].Parse(&d, &s.emit)
+	// The datagram lives in the Sensor: a local would escape to the heap
+	// through the function value, one allocation per packet.
+	s.dgram = proto.Datagram{Src: src, Dst: dst, Payload: p.Payload}
+	s.cfg.Datagrams[i-1].Parse(&s.dgram, &s.emit)
+	s.dgram.Payload = nil
 }
 
 // ttlClass rounds an observed TTL up to the initial value its sender most
