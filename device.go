@@ -52,14 +52,14 @@ type Device struct {
 	Manufacturer string     `json:"manufacturer"` // device maker, best evidence
 	Model        string     `json:"model"`
 	Category     string     `json:"category"`
-	Modality     string     `json:"modality,omitempty"`
+	Modality     string     `json:"modality"`
 	Medical      bool       `json:"medical"`
 	Profile      string     `json:"profile,omitempty"` // id of the matched profile
 	OS           OS         `json:"os"`
 	Software     []Software `json:"software"`
 	Services     []Service  `json:"services"`
-	DICOM        *DICOMInfo `json:"dicom,omitempty"`
-	HL7          *HL7Info   `json:"hl7,omitempty"`
+	DICOM        *DICOMInfo `json:"dicom"`
+	HL7          *HL7Info   `json:"hl7"`
 	PatientData  bool       `json:"patient_data"`
 	Confidence   float64    `json:"confidence"`
 	Reasons      []Reason   `json:"reasons"`

@@ -106,11 +106,16 @@ func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	st := s.Stats()
 	res.Stats.Flows = st.Flows
 
-	res.Devices = inv.Devices(inventory.Options{Vendor: vendor})
+	res.Devices = inv.Devices(inventory.Options{Vendor: vendor, Virtual: virtual})
 	for _, d := range res.Devices {
 		opt.Classifier.Classify(d)
 	}
 	return res, nil
+}
+
+func virtual(m cordon.MAC) string {
+	platform, _ := oui.Virtual(m)
+	return platform
 }
 
 func vendor(m cordon.MAC) string {

@@ -20,6 +20,9 @@ const routerThreshold = 4
 type Options struct {
 	// Vendor names the IEEE organisation of a MAC prefix ("" if unknown).
 	Vendor func(cordon.MAC) string
+	// Virtual names the virtualisation platform whose default prefix a MAC
+	// carries ("" if none).
+	Virtual func(cordon.MAC) string
 	// Internal reports whether an address belongs to the hospital's own
 	// networks, so that a host seen only through a router is a device of the
 	// register rather than a server on the internet. Default: private,
@@ -69,10 +72,11 @@ func (inv *Inventory) Devices(opt Options) []*cordon.Device {
 	return out
 }
 
-// DefaultInternal reports whether ip is in a private, shared or unique-local
-// range.
+// DefaultInternal reports whether ip is in a private, shared, link-local or
+// unique-local range, or loopback (which appears only in captures taken on a
+// host, such as a test of a DICOM peer).
 func DefaultInternal(ip netip.Addr) bool {
-	if ip.IsPrivate() || ip.IsLinkLocalUnicast() {
+	if ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLoopback() {
 		return true
 	}
 	return ip.Is4() && netip.MustParsePrefix("100.64.0.0/10").Contains(ip)

@@ -93,6 +93,9 @@ func (dev *device) finish(opt Options) {
 		if d.MAC.IsLocal() {
 			derive("mac.local", "true", nil)
 		}
+		if opt.Virtual != nil {
+			derive("mac.virtual", opt.Virtual(d.MAC), nil)
+		}
 	}
 	seenName := map[string]bool{}
 	facts := dev.sortedFacts()
@@ -173,16 +176,14 @@ func summarise(d *cordon.Device) {
 			d.PatientData = true
 		}
 	}
-	if len(dicom.AETitles)+len(dicom.SOPClasses) > 0 || dicom.ImplementationClassUID != "" {
-		dicom.AETitles = nonNil(dicom.AETitles)
-		dicom.SOPClasses = nonNil(dicom.SOPClasses)
-		d.DICOM = &dicom
-	}
-	if len(hl7.Applications)+len(hl7.MessageTypes) > 0 {
-		hl7.Applications, hl7.Facilities = nonNil(hl7.Applications), nonNil(hl7.Facilities)
-		hl7.MessageTypes, hl7.Versions = nonNil(hl7.MessageTypes), nonNil(hl7.Versions)
-		d.HL7 = &hl7
-	}
+	// Both objects are always present, empty where the device spoke
+	// neither protocol, so that scripts can read them without checks.
+	dicom.AETitles = nonNil(dicom.AETitles)
+	dicom.SOPClasses = nonNil(dicom.SOPClasses)
+	d.DICOM = &dicom
+	hl7.Applications, hl7.Facilities = nonNil(hl7.Applications), nonNil(hl7.Facilities)
+	hl7.MessageTypes, hl7.Versions = nonNil(hl7.MessageTypes), nonNil(hl7.Versions)
+	d.HL7 = &hl7
 }
 
 func appendUnique(list []string, v string) []string {

@@ -22,14 +22,18 @@ cat "$pcap" >/dev/null # warm the page cache so every tool reads from memory
 # measure NAME CMD...: wall time and peak memory of one run
 measure() {
 	local name=$1; shift
-	/usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>"$out/$name.stderr" || true
+	local log="$out/${name%% *}.stderr"
+	if ! /usr/bin/time -f "%e %M" -o "$out/time" "$@" >/dev/null 2>"$log"; then
+		printf "%-28s failed: see %s\n" "$name" "$log"
+		return
+	fi
 	read -r secs kb <"$out/time"
 	local pps="-"
 	[ -n "${packets:-}" ] && pps=$(awk -v p="$packets" -v s="$secs" 'BEGIN { if (s > 0) printf "%.0f", p / s }')
 	printf "%-28s %8s s %10s pkts/s %8d MB\n" "$name" "$secs" "$pps" $((kb / 1024))
 }
 
-measure "read floor (cat)" cat "$pcap"
+measure "read floor (dd, 1 MiB reads)" dd if="$pcap" of=/dev/null bs=1M
 measure "cordon analyze (json)" "$out/cordon" analyze --format json "$pcap"
 if command -v tshark >/dev/null; then
 	measure "tshark (same fields)" tshark -r "$pcap" -n -T fields \
@@ -37,7 +41,7 @@ if command -v tshark >/dev/null; then
 		-e eth.src -e ip.src -e dhcp.option.hostname -e dhcp.option.vendor_class_id \
 		-e http.user_agent -e http.server -e tls.handshake.extensions_server_name \
 		-e smb.native_os -e ntlmssp.version.build_number -e dicom.assoc.item.type \
-		-e hl7.msh.sending.app -e snmp.value.octets -e lldp.tlv.system.desc -e cdp.platform
+		-e hl7.message.type -e snmp.value.octets -e lldp.tlv.system.desc -e cdp.platform
 fi
 if command -v p0f >/dev/null; then
 	measure "p0f -r" p0f -r "$pcap" -o "$out/p0f.log"
