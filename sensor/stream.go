@@ -9,6 +9,11 @@ import (
 // direction to fill; past it the direction is given up as having a gap.
 const maxOutOfOrder = 32
 
+// maxPasses bounds how often the dissectors re-read one connection: a
+// long-lived HL7 or DICOM association grows by small acknowledgements for
+// hours, and what identifies it was in its first messages.
+const maxPasses = 64
+
 // maxWindow bounds how far from the next expected byte a segment may start
 // and still belong to the stream: beyond it the sequence number is nonsense
 // (a corrupt packet, or a reused port pair) rather than a hole to wait for.
@@ -19,6 +24,7 @@ const maxWindow = 1 << 24
 type stream struct {
 	dir   [2]half // 0: client to server, 1: server to client
 	cands uint64  // bit i: cfg.Streams[i] is still in play
+	calls int     // dissection passes so far
 	ps    proto.Stream
 }
 
@@ -83,7 +89,7 @@ func (s *Sensor) segment(f *flow, fromA bool, p *decode.Packet) {
 	}
 	done := (st.dir[0].fin || st.dir[0].full) && (st.dir[1].fin || st.dir[1].full)
 	switch {
-	case done:
+	case done || (grew && st.calls >= maxPasses):
 		s.closeStream(f)
 	case grew:
 		s.dissect(f, false)
@@ -147,6 +153,7 @@ func (h *half) append(b []byte) {
 // dissect runs the stream dissectors still in play over the bytes so far.
 func (s *Sensor) dissect(f *flow, closed bool) {
 	st := f.stream
+	st.calls++
 	rec := f.record()
 	st.ps = proto.Stream{
 		Client: rec.Client, Server: rec.Server,
