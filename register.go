@@ -126,3 +126,15 @@ type DeviceService interface {
 	// entry in the same transaction. EINVALID, ENOTFOUND.
 	UpdateRecorded(ctx context.Context, id int64, r Recorded) (*DeviceRecord, error)
 }
+
+// DeviceKey returns the register key of an observed device: "mac:" and its
+// MAC, or "ip:" and its first address when it is known only by address.
+func DeviceKey(d *Device) string {
+	if !d.MAC.IsZero() {
+		return "mac:" + d.MAC.String()
+	}
+	if len(d.IPs) > 0 {
+		return "ip:" + d.IPs[0]
+	}
+	return ""
+}

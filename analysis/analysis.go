@@ -33,6 +33,9 @@ type Options struct {
 type Result struct {
 	Devices []*cordon.Device `json:"devices"`
 	Stats   Stats            `json:"stats"`
+	// Conversations are the hourly flows between devices, by device key.
+	// They are for the register; `cordon analyze` does not print them.
+	Conversations []cordon.Conversation `json:"-"`
 }
 
 // Stats describes the input.
@@ -106,7 +109,7 @@ func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	st := s.Stats()
 	res.Stats.Flows = st.Flows
 
-	res.Devices = inv.Devices(inventory.Options{Vendor: vendor, Virtual: virtual})
+	res.Devices, res.Conversations = inv.Resolve(inventory.Options{Vendor: vendor, Virtual: virtual})
 	for _, d := range res.Devices {
 		opt.Classifier.Classify(d)
 	}

@@ -23,8 +23,21 @@ type Inventory struct {
 	subjects map[subject]*factSet
 	bindings map[cordon.MAC]map[netip.Addr]*span // MAC ↔ IP seen together as a packet source
 	services map[serviceKey]*span
+	convs    map[convKey]*convAgg
 	flows    uint64
 }
+
+// convKey is one conversation bucket: two endpoints as the dissectors saw
+// them, a port and application, an hour.
+type convKey struct {
+	client, server subject
+	proto          string
+	port           uint16
+	app            string
+	hour           int64 // unix seconds at the start of the hour
+}
+
+type convAgg struct{ flows, packets, bytes uint64 }
 
 // subject is what an observation is about, as the dissector saw it.
 type subject struct {
@@ -71,6 +84,7 @@ func New() *Inventory {
 		subjects: make(map[subject]*factSet),
 		bindings: make(map[cordon.MAC]map[netip.Addr]*span),
 		services: make(map[serviceKey]*span),
+		convs:    make(map[convKey]*convAgg),
 	}
 }
 
@@ -113,7 +127,26 @@ func (inv *Inventory) Flow(f cordon.FlowRecord) {
 		inv.bind(f.Server, f.First, f.Last)
 		inv.service(f.Server, f, "server")
 		inv.service(subject{f.Client.MAC, f.Client.IP}.endpoint(f.Server.Port), f, "client")
+		inv.converse(f)
 	}
+}
+
+// converse adds an answered flow to its hourly conversation.
+func (inv *Inventory) converse(f cordon.FlowRecord) {
+	k := convKey{
+		client: subject{f.Client.MAC, f.Client.IP.Unmap()},
+		server: subject{f.Server.MAC, f.Server.IP.Unmap()},
+		proto:  f.Proto, port: f.Server.Port, app: f.App,
+		hour: f.First.Truncate(time.Hour).Unix(),
+	}
+	c := inv.convs[k]
+	if c == nil {
+		c = &convAgg{}
+		inv.convs[k] = c
+	}
+	c.flows++
+	c.packets += f.Packets
+	c.bytes += f.Bytes
 }
 
 func (s subject) endpoint(port uint16) cordon.Endpoint {

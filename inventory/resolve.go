@@ -43,6 +43,14 @@ type device struct {
 // hostname and service), services, DICOM and HL7 summaries and times. The
 // classification fields are left for a classifier to fill.
 func (inv *Inventory) Devices(opt Options) []*cordon.Device {
+	devs, _ := inv.Resolve(opt)
+	return devs
+}
+
+// Resolve is Devices, and also returns the conversations between them, with
+// devices named by their keys (cordon.DeviceKey) and hosts outside the
+// hospital as "ip:ADDR".
+func (inv *Inventory) Resolve(opt Options) ([]*cordon.Device, []cordon.Conversation) {
 	if opt.Internal == nil {
 		opt.Internal = DefaultInternal
 	}
@@ -63,13 +71,60 @@ func (inv *Inventory) Devices(opt Options) []*cordon.Device {
 			dev.seen(sp.first, sp.last)
 		}
 	}
+	convs := r.conversations()
 	out := make([]*cordon.Device, 0, len(r.all))
 	for _, dev := range r.all {
 		dev.finish(opt)
 		out = append(out, dev.d)
 	}
 	slices.SortFunc(out, compareDevices)
+	return out, convs
+}
+
+// conversations names the endpoints of each conversation by device key,
+// merging buckets that resolve to the same devices.
+func (r *resolver) conversations() []cordon.Conversation {
+	key := func(s subject) string {
+		if dev := r.owner(s); dev != nil {
+			return dev.key()
+		}
+		return "ip:" + s.IP.String()
+	}
+	merged := map[cordon.Conversation]*convAgg{}
+	for k, c := range r.inv.convs {
+		ck := cordon.Conversation{Client: key(k.client), Server: key(k.server), Proto: k.proto, Port: k.port, App: k.app, Hour: time.Unix(k.hour, 0).UTC()}
+		m := merged[ck]
+		if m == nil {
+			m = &convAgg{}
+			merged[ck] = m
+		}
+		m.flows += c.flows
+		m.packets += c.packets
+		m.bytes += c.bytes
+	}
+	out := make([]cordon.Conversation, 0, len(merged))
+	for ck, m := range merged {
+		ck.Flows, ck.Packets, ck.Bytes = m.flows, m.packets, m.bytes
+		out = append(out, ck)
+	}
+	slices.SortFunc(out, func(a, b cordon.Conversation) int {
+		return cmp.Or(a.Hour.Compare(b.Hour), cmp.Compare(a.Client, b.Client), cmp.Compare(a.Server, b.Server),
+			cmp.Compare(a.Proto, b.Proto), cmp.Compare(a.Port, b.Port), cmp.Compare(a.App, b.App))
+	})
 	return out
+}
+
+// key is the device's register key: its MAC, or its address when it is
+// known only by address. The first address is the one it was first made
+// for, since owner() creates IP devices with exactly one.
+func (dev *device) key() string {
+	if !dev.d.MAC.IsZero() {
+		return "mac:" + dev.d.MAC.String()
+	}
+	for ip := range dev.ips {
+		return "ip:" + ip.String()
+	}
+	return ""
 }
 
 // DefaultInternal reports whether ip is in a private, shared, link-local or

@@ -124,7 +124,7 @@ func (dev *device) finish(opt Options) {
 	for _, e := range dev.sortedFacts() {
 		d.Evidence = append(d.Evidence, *e)
 	}
-	summarise(d)
+	Summarise(d)
 	if d.Hostnames == nil {
 		d.Hostnames = []string{}
 	}
@@ -145,8 +145,10 @@ func (dev *device) sortedFacts() []*cordon.Evidence {
 	return out
 }
 
-// summarise fills the DICOM, HL7 and patient-data fields from the evidence.
-func summarise(d *cordon.Device) {
+// Summarise fills the DICOM, HL7 and patient-data fields from the evidence.
+// Ingest calls it again after merging a device's evidence across captures.
+func Summarise(d *cordon.Device) {
+	d.PatientData = false
 	var dicom cordon.DICOMInfo
 	var hl7 cordon.HL7Info
 	var uidCount, verCount int
