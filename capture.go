@@ -100,3 +100,20 @@ type IngestService interface {
 	// nothing changes.
 	CommitIngest(ctx context.Context, captureID int64, devices map[string]*Device, conv []Conversation, stats IngestStats) error
 }
+
+// ConversationFilter selects conversations. Device, if set, matches either
+// end; Since and Until bound the hour.
+type ConversationFilter struct {
+	Device string // device key
+	Since  time.Time
+	Until  time.Time
+	Limit  int
+}
+
+// ConversationService reads the register's communications.
+type ConversationService interface {
+	// FindConversations returns conversations summed over the hours in the
+	// filter's range, one per client, server, protocol, port and
+	// application, busiest first, with Hour set to the latest hour seen.
+	FindConversations(ctx context.Context, f ConversationFilter) ([]Conversation, error)
+}
