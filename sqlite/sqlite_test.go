@@ -32,12 +32,13 @@ func MustOpenDB(tb testing.TB) *sqlite.DB {
 // store wraps db's services for the conformance suite.
 func store(db *sqlite.DB) *storetest.Store {
 	return &storetest.Store{
-		Devices:  sqlite.NewDeviceService(db),
-		Captures: sqlite.NewCaptureService(db),
-		Ingest:   sqlite.NewIngestService(db),
-		Users:    sqlite.NewUserService(db),
-		Audit:    sqlite.NewAuditService(db),
-		SetNow:   func(now func() time.Time) { db.Now = now },
+		Devices:       sqlite.NewDeviceService(db),
+		Captures:      sqlite.NewCaptureService(db),
+		Ingest:        sqlite.NewIngestService(db),
+		Users:         sqlite.NewUserService(db),
+		Audit:         sqlite.NewAuditService(db),
+		Conversations: sqlite.NewConversationService(db),
+		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }
 

@@ -25,6 +25,8 @@ type Store struct {
 	Ingest   cordon.IngestService
 	Users    cordon.UserService
 	Audit    cordon.AuditService
+	// Conversations reads the communications ingest stores.
+	Conversations cordon.ConversationService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -43,6 +45,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Session", func(t *testing.T) { testSessions(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Verbatim", func(t *testing.T) { testVerbatim(t, open) })
+	t.Run("Conversation", func(t *testing.T) { testConversations(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.
