@@ -125,6 +125,11 @@ type DeviceService interface {
 	// UpdateRecorded replaces a device's recorded fields and writes an audit
 	// entry in the same transaction. EINVALID, ENOTFOUND.
 	UpdateRecorded(ctx context.Context, id int64, r Recorded) (*DeviceRecord, error)
+	// CreateDevice adds a device the register lists but the network has not
+	// shown (key "rec:N"), auditing it. When a capture later shows a device
+	// whose MAC the record holds, ingest adopts the record rather than
+	// making a second device. EINVALID.
+	CreateDevice(ctx context.Context, r Recorded) (*DeviceRecord, error)
 }
 
 // DeviceKey returns the register key of an observed device: "mac:" and its

@@ -66,6 +66,49 @@ func (s *DeviceService) UpdateRecorded(ctx context.Context, id int64, r cordon.R
 	return d, nil
 }
 
+// CreateDevice adds a register-only device.
+func (s *DeviceService) CreateDevice(ctx context.Context, r cordon.Recorded) (*cordon.DeviceRecord, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	tx, err := s.db.beginWrite(ctx)
+	if err != nil {
+		return nil, wrap("create device", err)
+	}
+	defer tx.Rollback()
+	rec, err := json.Marshal(r)
+	if err != nil {
+		return nil, wrap("create device", err)
+	}
+	c := deviceColumnsOf(nil, r)
+	now := formatTime(tx.now)
+	// The key needs the ID: insert with a placeholder unique to this
+	// transaction, then name it.
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO devices (key, mac, ip, ip_sort, hostname, category, manufacturer, model,
+		medical, site, first_seen, last_seen, search, created_at, updated_at, recorded)
+		VALUES ('rec:new', ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?, ?) RETURNING id`,
+		c.mac, c.ip, c.ipSort, c.hostname, c.category, c.manufacturer, c.model, c.medical, c.site,
+		c.search, now, now, string(rec)).Scan(&id); err != nil {
+		return nil, wrap("create device", err)
+	}
+	key := "rec:" + strconv.FormatInt(id, 10)
+	if _, err := tx.ExecContext(ctx, `UPDATE devices SET key = ? WHERE id = ?`, key, id); err != nil {
+		return nil, wrap("create device", err)
+	}
+	if err := insertAudit(ctx, tx, "device.create", "device:"+strconv.FormatInt(id, 10), nil, r); err != nil {
+		return nil, wrap("create device", err)
+	}
+	d, err := findDeviceByID(ctx, tx, id)
+	if err != nil {
+		return nil, wrap("create device", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("create device", err)
+	}
+	return d, nil
+}
+
 func updateRecorded(ctx context.Context, tx *Tx, id int64, r cordon.Recorded) (*cordon.DeviceRecord, error) {
 	d, err := findDeviceByID(ctx, tx, id)
 	if err != nil {

@@ -140,7 +140,7 @@ func commitIngest(ctx context.Context, tx *Tx, captureID int64, devices map[stri
 // ingestWriter holds the statements of one CommitIngest, prepared once and
 // run for each device.
 type ingestWriter struct {
-	existing, insert, update, observed, ip, hostname, conv *sql.Stmt
+	existing, adoptable, adopt, insert, update, observed, ip, hostname, conv *sql.Stmt
 }
 
 func prepareIngest(ctx context.Context, tx *Tx) (*ingestWriter, error) {
@@ -150,6 +150,13 @@ func prepareIngest(ctx context.Context, tx *Tx) (*ingestWriter, error) {
 		q    string
 	}{
 		{&w.existing, `SELECT id, recorded FROM devices WHERE key = ?`},
+		// A register-only device (imported, never seen) whose recorded MAC
+		// the network now shows becomes that device.
+		{&w.adoptable, `SELECT devices.id, devices.recorded FROM devices
+			LEFT JOIN device_observed ON device_observed.device_id = devices.id
+			WHERE devices.key LIKE 'rec:%' AND device_observed.device_id IS NULL AND devices.mac = ?
+			ORDER BY devices.id LIMIT 1`},
+		{&w.adopt, `UPDATE devices SET key = ? WHERE id = ?`},
 		{&w.insert, `INSERT INTO devices (key, mac, ip, ip_sort, hostname, category, manufacturer, model, medical, site,
 			first_seen, last_seen, search, created_at, updated_at, recorded)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}') RETURNING id`},
@@ -187,7 +194,7 @@ func prepareIngest(ctx context.Context, tx *Tx) (*ingestWriter, error) {
 }
 
 func (w *ingestWriter) close() {
-	for _, s := range []*sql.Stmt{w.existing, w.insert, w.update, w.observed, w.ip, w.hostname, w.conv} {
+	for _, s := range []*sql.Stmt{w.existing, w.adoptable, w.adopt, w.insert, w.update, w.observed, w.ip, w.hostname, w.conv} {
 		if s != nil {
 			s.Close()
 		}
@@ -204,6 +211,14 @@ func (w *ingestWriter) device(ctx context.Context, key string, d *cordon.Device,
 	var id int64
 	var recDoc string
 	err = w.existing.QueryRowContext(ctx, key).Scan(&id, &recDoc)
+	if err == sql.ErrNoRows && !d.MAC.IsZero() {
+		err = w.adoptable.QueryRowContext(ctx, d.MAC.String()).Scan(&id, &recDoc)
+		if err == nil {
+			if _, err := w.adopt.ExecContext(ctx, key, id); err != nil {
+				return err
+			}
+		}
+	}
 	switch {
 	case err == sql.ErrNoRows:
 		c := deviceColumnsOf(d, cordon.Recorded{})

@@ -227,3 +227,29 @@ func actions(es []*cordon.AuditEntry) []string {
 	}
 	return s
 }
+
+func testRegisterOnly(t *testing.T, open func(tb testing.TB) *Store) {
+	e := setup(t, open)
+	rec, err := e.Devices.CreateDevice(e.ctx, cordon.Recorded{AssetTag: "EQ-1001", MAC: "98-E7-43-01-02-03", Ward: "Radiology"})
+	must(t, err)
+	if rec.Observed != nil || rec.Key != "rec:"+itoa(rec.ID) {
+		t.Fatalf("created %+v", rec)
+	}
+	if _, err := e.Devices.CreateDevice(e.ctx, cordon.Recorded{Criticality: "extreme"}); cordon.ErrorCode(err) != cordon.EINVALID {
+		t.Errorf("invalid record: err = %v", err)
+	}
+	es, _, err := e.Audit.FindAuditEntries(e.sys, cordon.AuditFilter{Object: "device:" + itoa(rec.ID)})
+	must(t, err)
+	if len(es) != 1 || es[0].Action != "device.create" || es[0].Actor != "alice" {
+		t.Errorf("audit = %s", actions(es))
+	}
+	// The network then shows the device: the record is adopted, not doubled.
+	ct := NewDevice("98:e7:43:01:02:03", "10.30.1.11", cordon.CategoryImagingModality)
+	e.ingest(t, "ct.pcap", Devices(ct), nil)
+	_, n, err := e.Devices.FindDevices(e.sys, cordon.DeviceFilter{})
+	must(t, err)
+	got := e.deviceByKey(t, Key(ct))
+	if n != 1 || got.ID != rec.ID || got.Recorded.Ward != "Radiology" || got.Observed == nil {
+		t.Errorf("after ingest: %d devices, %+v", n, got)
+	}
+}

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Verbatim", func(t *testing.T) { testVerbatim(t, open) })
 	t.Run("Conversation", func(t *testing.T) { testConversations(t, open) })
+	t.Run("RegisterOnly", func(t *testing.T) { testRegisterOnly(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium, or "" when it is not installed.
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newBrowser starts headless Chromium with a fresh profile, signed in as
+// user through the test middleware's header.
+func newBrowser(t *testing.T, user string) (context.Context, func() []string) {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		t.Skip("chromium is not installed (apt-get install chromium)")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1366, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+
+	// Collect script errors and Content-Security-Policy violations: a
+	// page that works only because the test server sets no CSP would fail
+	// in production.
+	var mu sync.Mutex
+	var problems []string
+	report := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		problems = append(problems, s)
+	}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			report("exception: " + ev.ExceptionDetails.Text)
+		case *cdplog.EventEntryAdded:
+			if ev.Entry.Level == cdplog.EntryLevelError {
+				report("log: " + ev.Entry.Text)
+			}
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError {
+				report("console error")
+			}
+		}
+	})
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	// The protocol domains report nothing until enabled; the extra header
+	// signs the browser in through the test middleware.
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"X-Test-User": user}}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(problems)
+	}
+}
+
+// TestBrowserScreenshots renders the main pages in headless Chromium under
+// the production Content-Security-Policy and, when CORDON_SCREENSHOTS names
+// a directory, saves a full-page screenshot of each for people to look at.
+func TestBrowserScreenshots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newTestEnv(t, envOptions{conversations: true, csp: true})
+	// Give the CT scanner a recorded OS that disagrees, so the pages show
+	// the differences banner.
+	if r := e.post("analyst1", e.devicePath(keyCT), recordedValues(map[string]string{"os": "Windows 10", "ward": "Radiology 2", "site": "St Elsewhere", "criticality": "high"})); r.status != 303 {
+		t.Fatalf("seed edit: %d", r.status)
+	}
+	dir := os.Getenv("CORDON_SCREENSHOTS")
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages := []struct{ name, user, path string }{
+		{"dashboard", "admin1", "/"},
+		{"devices", "admin1", "/devices"},
+		{"device-analyst", "analyst1", e.devicePath(keyCT)},
+		{"device-viewer", "viewer1", e.devicePath(keyCT)},
+		{"map", "admin1", "/map"},
+		{"captures", "analyst1", "/captures"},
+		{"capture", "analyst1", "/captures/1"},
+		{"audit", "viewer1", "/audit"},
+		{"users", "admin1", "/users"},
+		{"tokens", "admin1", "/tokens"},
+		{"not-found", "viewer1", "/devices/999"},
+	}
+	for _, p := range pages {
+		t.Run(p.name, func(t *testing.T) {
+			ctx, problems := newBrowser(t, p.user)
+			if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+p.path), chromedp.WaitVisible(chromedp.CSS("main h1"))); err != nil {
+				t.Fatal(err)
+			}
+			h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main h1")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimSpace(h1) == "" {
+				t.Errorf("no heading")
+			}
+			for _, pr := range problems() {
+				// The error page's own status is reported too; that one
+				// is intended.
+				if p.name == "not-found" && strings.Contains(pr, "status of 404") {
+					continue
+				}
+				t.Errorf("browser reported %s", pr)
+			}
+			if dir != "" {
+				if err := os.WriteFile(filepath.Join(dir, p.name+".png"), buf, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestBrowserUpload uploads a file through the script-enhanced form, which
+// must send the CSRF field first and land on the capture's page.
+func TestBrowserUpload(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newTestEnv(t, envOptions{csp: true})
+	file := filepath.Join(t.TempDir(), "icu-span.pcap")
+	if err := os.WriteFile(file, []byte("\xd4\xc3\xb2\xa1 a capture in all but content"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := newBrowser(t, "analyst1")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/captures"),
+		chromedp.SetUploadFiles(chromedp.ID("u-file"), []string{file}),
+		chromedp.Click(chromedp.CSS("#upload-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="icu-span.pcap"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "/captures/") || len(e.queue.ids) != 1 {
+		t.Errorf("landed on %s, queued %v", loc, e.queue.ids)
+	}
+	if e.lastCSRF() != testCSRF {
+		t.Errorf("upload carried CSRF %q first", e.lastCSRF())
+	}
+	if ps := problems(); len(ps) > 0 {
+		t.Errorf("browser reported %v", ps)
+	}
+}
