@@ -1,0 +1,227 @@
+package http
+
+import (
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/cordonsec/cordon"
+)
+
+func (s *Server) registerOpenAPIRoutes() {
+	s.handle("GET /api/v1/openapi.json", cordon.RoleViewer, s.handleOpenAPI)
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, OpenAPI())
+}
+
+// apiOp describes one operation of the API for the OpenAPI document.
+type apiOp struct {
+	route   string // a pattern as registered: "GET /api/v1/devices/{id}"
+	summary string
+	role    string   // least role; "" for none
+	query   []string // query parameters, described in queryParams
+	body    any      // request body type (a zero value), or nil
+	status  int      // success status
+	resp    any      // success body type, or nil
+}
+
+// List envelopes, for the document only.
+type (
+	deviceList struct {
+		Devices []Device `json:"devices"`
+		pageInfo
+	}
+	captureList struct {
+		Captures []cordon.Capture `json:"captures"`
+		pageInfo
+	}
+	auditList struct {
+		Entries []cordon.AuditEntry `json:"entries"`
+		pageInfo
+	}
+	userList struct {
+		Users []cordon.User `json:"users"`
+	}
+	tokenList struct {
+		Tokens []cordon.Token `json:"tokens"`
+	}
+	pageInfo struct {
+		Total  int `json:"total"`
+		Offset int `json:"offset"`
+		Limit  int `json:"limit"`
+	}
+	health struct {
+		Status string `json:"status"`
+	}
+)
+
+var apiOps = []apiOp{
+	{"GET /healthz", "Report whether the server and its store work.", "", nil, nil, 200, health{}},
+	{"GET /api/v1/openapi.json", "This document.", cordon.RoleViewer, nil, nil, 200, nil},
+	{"GET /api/v1/me", "The signed-in user, how they authenticated and their session's CSRF token.", cordon.RoleViewer, nil, nil, 200, Me{}},
+	{"GET /api/v1/devices", "List and search the register.", cordon.RoleViewer,
+		[]string{"category", "manufacturer", "site", "medical", "q", "sort", "offset", "limit"}, nil, 200, deviceList{}},
+	{"GET /api/v1/devices/{id}", "One device: observed and recorded facts and where they differ.", cordon.RoleViewer, nil, nil, 200, Device{}},
+	{"PATCH /api/v1/devices/{id}", "Change recorded fields (JSON merge patch: null clears a field).", cordon.RoleAnalyst, nil, cordon.Recorded{}, 200, Device{}},
+	{"GET /api/v1/captures", "List captures, newest first.", cordon.RoleViewer, []string{"status", "offset", "limit"}, nil, 200, captureList{}},
+	{"POST /api/v1/captures", "Upload a capture (multipart field \"file\") to ingest. 202 when queued; 200 with duplicate=true when the same file is already known.", cordon.RoleAnalyst, nil, multipartFile{}, 202, CaptureUpload{}},
+	{"GET /api/v1/captures/{id}", "One capture and its ingest progress.", cordon.RoleViewer, nil, nil, 200, cordon.Capture{}},
+	{"GET /api/v1/users", "List users.", cordon.RoleAdmin, nil, nil, 200, userList{}},
+	{"POST /api/v1/users", "Create a user (password of 12 characters or more).", cordon.RoleAdmin, nil, UserCreate{}, 201, cordon.User{}},
+	{"PATCH /api/v1/users/{id}", "Change a user's role, disabled state or password.", cordon.RoleAdmin, nil, UserPatch{}, 200, cordon.User{}},
+	{"GET /api/v1/tokens", "List your API tokens (an admin may name another user).", cordon.RoleViewer, []string{"user_id"}, nil, 200, tokenList{}},
+	{"POST /api/v1/tokens", "Create an API token; the secret is in this answer only.", cordon.RoleViewer, nil, TokenCreate{}, 201, TokenCreated{}},
+	{"DELETE /api/v1/tokens/{id}", "Revoke an API token (your own, or any as an admin).", cordon.RoleViewer, nil, nil, 204, nil},
+	{"GET /api/v1/audit", "The audit log, newest first.", cordon.RoleViewer, []string{"object", "actor", "offset", "limit"}, nil, 200, auditList{}},
+}
+
+// multipartFile stands for an upload's form in the document.
+type multipartFile struct{}
+
+var queryParams = map[string]map[string]any{
+	"category":     {"description": "Device category, one of the cordon analyze categories.", "schema": map[string]any{"type": "string", "enum": cordon.Categories}},
+	"manufacturer": {"description": "Manufacturer, observed or recorded.", "schema": map[string]any{"type": "string"}},
+	"site":         {"description": "Recorded site.", "schema": map[string]any{"type": "string"}},
+	"medical":      {"description": "Only medical devices (true) or only others (false).", "schema": map[string]any{"type": "boolean"}},
+	"q":            {"description": "Free text: host name, IP, MAC, manufacturer, model, asset tag, serial.", "schema": map[string]any{"type": "string"}},
+	"sort":         {"description": "Sort field, with - first for descending.", "schema": map[string]any{"type": "string", "enum": sortEnum()}},
+	"offset":       {"description": "Items to skip.", "schema": map[string]any{"type": "integer", "minimum": 0, "default": 0}},
+	"limit":        {"description": "Items per page.", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": MaxPageLimit, "default": DefaultPageLimit}},
+	"status":       {"description": "Capture state.", "schema": map[string]any{"type": "string", "enum": []string{cordon.CaptureQueued, cordon.CaptureRunning, cordon.CaptureDone, cordon.CaptureFailed}}},
+	"user_id":      {"description": "Whose tokens (admins only; default: yours).", "schema": map[string]any{"type": "integer", "format": "int64"}},
+	"object":       {"description": "Changed object, such as device:12 or user:3.", "schema": map[string]any{"type": "string"}},
+	"actor":        {"description": "Who made the change.", "schema": map[string]any{"type": "string"}},
+}
+
+func sortEnum() []string {
+	var out []string
+	for _, s := range deviceSorts {
+		out = append(out, s, "-"+s)
+	}
+	return out
+}
+
+var openAPI = sync.OnceValue(buildOpenAPI)
+
+// OpenAPI returns the OpenAPI 3.0 document of the API.
+func OpenAPI() map[string]any { return openAPI() }
+
+func buildOpenAPI() map[string]any {
+	schemas := map[string]any{}
+	ref := func(v any) map[string]any { return schemaOf(reflect.TypeOf(v), schemas) }
+	schemas["ErrorResponse"] = nil
+	schemas["ErrorResponse"] = structSchema(reflect.TypeFor[ErrorResponse](), schemas)
+	errResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{
+			"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/ErrorResponse"}}}}
+	}
+	paths := map[string]any{}
+	for _, op := range apiOps {
+		method, path, _ := strings.Cut(op.route, " ")
+		o := map[string]any{"summary": op.summary, "operationId": operationID(method, path)}
+		var params []any
+		if strings.Contains(path, "{id}") {
+			params = append(params, map[string]any{"name": "id", "in": "path", "required": true,
+				"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}})
+		}
+		for _, q := range op.query {
+			p := map[string]any{"name": q, "in": "query"}
+			for k, v := range queryParams[q] {
+				p[k] = v
+			}
+			params = append(params, p)
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		switch op.body.(type) {
+		case nil:
+		case multipartFile:
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{
+						"file": map[string]any{"type": "string", "format": "binary", "description": "A pcap, pcapng or gzip-compressed capture."},
+						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
+					}}}}}
+		default:
+			content := map[string]any{"application/json": map[string]any{"schema": ref(op.body)}}
+			if method == "PATCH" {
+				content["application/merge-patch+json"] = content["application/json"]
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
+		}
+		resp := map[string]any{"description": http.StatusText(op.status)}
+		if op.resp != nil {
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}
+		} else if path == "/api/v1/openapi.json" {
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}
+		}
+		responses := map[string]any{strconv.Itoa(op.status): resp}
+		if op.route == "POST /api/v1/captures" {
+			responses["200"] = map[string]any{"description": "Already known: the existing capture, duplicate=true.",
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
+			responses["413"] = errResp("The capture is too large.")
+		}
+		if op.role != "" {
+			responses["401"] = errResp("Not signed in, or the token is unknown, expired or revoked.")
+			responses["403"] = errResp("The role is not enough, or the CSRF token is missing.")
+		} else {
+			o["security"] = []any{}
+		}
+		if params != nil || op.body != nil {
+			responses["400"] = errResp("A parameter or the body is invalid; the message says which.")
+		}
+		if strings.Contains(path, "{id}") {
+			responses["404"] = errResp("No such object.")
+		}
+		if path == "/healthz" {
+			responses["503"] = map[string]any{"description": "The store does not answer.",
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(health{})}}}
+		}
+		responses["default"] = errResp("An error.")
+		o["responses"] = responses
+		if paths[path] == nil {
+			paths[path] = map[string]any{}
+		}
+		paths[path].(map[string]any)[strings.ToLower(method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.0.3",
+		"info": map[string]any{
+			"title":       "Cordon API",
+			"version":     "1",
+			"description": "The register of connected medical devices. Authenticate with a session cookie (browsers; changes need the X-CSRF-Token header) or an API token (Authorization: Bearer cdn_...). Errors are {\"error\": {\"code\", \"message\"}}.",
+		},
+		"servers": []any{map[string]any{"url": "/"}},
+		"security": []any{
+			map[string]any{"bearer": []any{}},
+			map[string]any{"session": []any{}},
+		},
+		"paths": paths,
+		"components": map[string]any{
+			"schemas": schemas,
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token, cdn_ and 43 characters."},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "cordon_session", "description": "The session cookie set by POST /login (__Host-cordon_session under TLS)."},
+			},
+		},
+	}
+}
+
+// operationID names an operation: "GET /api/v1/devices/{id}" is getDevicesId.
+func operationID(method, path string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	for _, seg := range strings.Split(strings.TrimPrefix(path, "/api/v1"), "/") {
+		seg = strings.Trim(seg, "{}")
+		seg = strings.NewReplacer(".", "", "-", "").Replace(seg)
+		if seg != "" {
+			b.WriteString(strings.ToUpper(seg[:1]) + seg[1:])
+		}
+	}
+	return b.String()
+}
