@@ -43,6 +43,10 @@ func commands() []command {
 	return []command{
 		{"demo", "simulate a hospital network and show what Cordon finds on it", runDemo},
 		{"analyze", "identify the devices in network captures", runAnalyze},
+		{"serve", "run the server: web UI and API over the register", runServe},
+		{"ingest", "add captures to the register in a data directory", runIngest},
+		{"user", "manage local users: user add NAME --role ROLE", runUser},
+		{"token", "make API tokens: token create --user NAME", runToken},
 		{"simulate", "write a simulated hospital network capture and its ground truth", runSimulate},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)

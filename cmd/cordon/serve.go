@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	cordonhttp "github.com/cordonsec/cordon/http"
+	"github.com/cordonsec/cordon/http/ui"
+)
+
+// serveConfig is what `cordon serve` and `cordon demo` need to run a server.
+type serveConfig struct {
+	data, addr, tlsCert, tlsKey, profiles string
+}
+
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", "[--data DIR] [--addr 127.0.0.1:8080] [--tls-cert FILE --tls-key FILE]", stderr)
+	var cfg serveConfig
+	data := dataFlag(fs)
+	fs.StringVar(&cfg.addr, "addr", envOr("CORDON_ADDR", "127.0.0.1:8080"), "`address` to listen on (env CORDON_ADDR)")
+	fs.StringVar(&cfg.tlsCert, "tls-cert", os.Getenv("CORDON_TLS_CERT"), "TLS certificate `file` (PEM)")
+	fs.StringVar(&cfg.tlsKey, "tls-key", os.Getenv("CORDON_TLS_KEY"), "TLS private key `file` (PEM)")
+	fs.StringVar(&cfg.profiles, "profiles", "", "JSON `file` of extra device profiles")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg.data = *data
+	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
+		return &usageError{msg: "--tls-cert and --tls-key go together"}
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	return serve(ctx, cfg, logger, func(url string, st *store) error {
+		n, err := st.users.CountUsers(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Cordon is serving %s at %s\n", cfg.data, url)
+		if n == 0 {
+			fmt.Fprintf(stdout, "No users yet: create the first admin with\n  cordon user add NAME --role admin --data %s\n", cfg.data)
+		}
+		return nil
+	})
+}
+
+// serve runs the server on an opened store until ctx ends, calling ready
+// once it listens.
+func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func(url string, st *store) error) error {
+	st, err := openStore(cfg.data, logger, cfg.profiles)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	srv := cordonhttp.NewServer()
+	srv.Addr, srv.TLSCert, srv.TLSKey = cfg.addr, cfg.tlsCert, cfg.tlsKey
+	srv.DeviceService, srv.CaptureService = st.devices, st.captures
+	srv.UserService, srv.AuditService = st.users, st.audit
+	srv.Ingester = st.worker
+	srv.CaptureDir = st.captureDir()
+	srv.Logger = logger
+	pages, err := ui.New(ui.Config{
+		Devices: st.devices, Captures: st.captures, Conversations: st.conversations,
+		Users: st.users, Audit: st.audit,
+		Queue: st.worker, CaptureDir: st.captureDir(), MaxUpload: cordonhttp.DefaultMaxUploadBytes,
+		CSRFToken: cordonhttp.CSRFToken,
+		Logger:    logger,
+	})
+	if err != nil {
+		return err
+	}
+	srv.UI = pages
+	if err := srv.Open(); err != nil {
+		return err
+	}
+
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- st.worker.Run(workerCtx) }()
+
+	err = ready(srv.URL(), st)
+	if err == nil {
+		<-ctx.Done()
+		logger.Info("shutting down")
+	}
+	// Stop taking requests first, then let the worker leave its capture
+	// running (it is requeued at the next start).
+	err = errors.Join(err, srv.Close())
+	stopWorker()
+	return errors.Join(err, <-done)
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
