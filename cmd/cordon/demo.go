@@ -4,29 +4,35 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
-	"github.com/cordonsec/cordon/analysis"
-	"github.com/cordonsec/cordon/classify"
+	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/auth"
 	"github.com/cordonsec/cordon/simulate"
 )
 
-// runDemo simulates a hospital network, analyses the capture and shows the
-// inventory beside the ground truth: the quickest way to see what Cordon
-// does without a capture of one's own.
+// demoUser is the account the demo makes; its password is new each run.
+const demoUser = "demo"
+
+// runDemo starts the server over a simulated hospital: the quickest way to
+// see Cordon without a capture of one's own. The data lives in a temporary
+// directory unless --data names one.
 func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("demo", "[--devices N] [--seed N] [--keep DIR]", stderr)
-	devices := fs.Int("devices", 150, "`number` of simulated devices")
-	seed := fs.Uint64("seed", 1, "random `seed`")
-	keep := fs.String("keep", "", "keep the capture and truth in this `directory`")
+	fs := newFlagSet("demo", "[--addr 127.0.0.1:8080] [--devices N] [--seed N] [--data DIR]", stderr)
+	addr := fs.String("addr", envOr("CORDON_ADDR", "127.0.0.1:8080"), "`address` to listen on")
+	devices := fs.Int("devices", 450, "`number` of simulated devices")
+	seed := fs.Uint64("seed", 1, "random `seed` of the simulated hospital")
+	data := fs.String("data", "", "keep the demo's data in this `directory` (default: a temporary one, removed at exit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *devices < 1 || *devices > 100_000 {
 		return &usageError{msg: fmt.Sprintf("--devices %d is out of range (1 to 100000)", *devices)}
 	}
-	dir := *keep
+	dir := *data
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "cordon-demo-")
 		if err != nil {
@@ -35,34 +41,60 @@ func runDemo(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
-	pcap := filepath.Join(dir, "hospital.pcap")
-	var truth *simulate.Truth
-	err := writeAtomic(pcap, func(w io.Writer) error {
-		var err error
-		truth, err = simulate.Generate(simulate.Config{Seed: *seed, Devices: *devices}, w)
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	password, err := prepareDemo(cliContext(ctx), dir, *devices, *seed, logger, stdout)
+	if err != nil {
+		return err
+	}
+	cfg := serveConfig{data: dir, addr: *addr}
+	return serve(ctx, cfg, logger, func(url string, _ *store) error {
+		_, err := fmt.Fprintf(stdout, "\nCordon demo: open %s\n  user:     %s\n  password: %s\nPress Ctrl-C to stop.\n", url, demoUser, password)
+		return err
+	})
+}
+
+// prepareDemo fills dir with a simulated hospital's capture, ingested, and
+// an admin account, returning its password.
+func prepareDemo(ctx context.Context, dir string, devices int, seed uint64, logger *slog.Logger, stdout io.Writer) (string, error) {
+	st, err := openStore(dir, logger, "")
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	fmt.Fprintf(stdout, "Simulating a hospital network of %d devices (seed %d)…\n", devices, seed)
+	pcap := filepath.Join(dir, "simulated-hospital.pcap")
+	err = writeAtomic(pcap, func(w io.Writer) error {
+		_, err := simulate.Generate(simulate.Config{Seed: seed, Devices: devices}, w)
 		return err
 	})
 	if err != nil {
-		return err
+		return "", err
 	}
-	fmt.Fprintf(stdout, "Simulated a hospital network of %d devices (seed %d): %s\n\n", len(truth.Devices), *seed, pcap)
-	cl, err := classify.New(nil)
+	c, _, err := ingestFile(ctx, st, pcap)
 	if err != nil {
-		return err
+		return "", err
 	}
-	res, err := analysis.Run(ctx, []string{pcap}, analysis.Options{Classifier: cl})
+	os.Remove(pcap) // the register keeps its own copy under captures/
+	fmt.Fprintf(stdout, "Ingested %s: %d devices from %d packets.\n", c.Name, c.Stats.Devices, c.Stats.Packets)
+
+	// Letters and digits only, so that it is easy to copy from a terminal.
+	password := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' {
+			return -1
+		}
+		return r
+	}, auth.NewSecret())[:20]
+	hash, err := auth.HashPassword(password)
 	if err != nil {
-		return err
+		return "", err
 	}
-	if err := writeTable(stdout, res); err != nil {
-		return err
+	u, err := st.users.FindUserByName(ctx, demoUser)
+	switch {
+	case cordon.ErrorCode(err) == cordon.ENOTFOUND:
+		err = st.users.CreateUser(ctx, &cordon.User{Name: demoUser, Role: cordon.RoleAdmin, PasswordHash: hash})
+	case err == nil:
+		u.PasswordHash = hash
+		err = st.users.UpdateUser(ctx, u)
 	}
-	score := simulate.Compare(truth, res.Devices)
-	fmt.Fprintf(stdout, "\nAgainst the ground truth: %d of %d devices identified correctly (%.1f%%): category, manufacturer, OS, modality, AE titles and HL7 applications.\n",
-		score.Correct, score.Devices, 100*score.Accuracy())
-	for _, m := range score.Mistakes {
-		fmt.Fprintf(stdout, "  %s (%s): %v\n", m.Key, m.Family, m.Fields)
-	}
-	fmt.Fprintln(stdout, "\nNext: cordon analyze --format json "+pcap+" shows the evidence behind every conclusion.")
-	return nil
+	return password, err
 }
