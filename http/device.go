@@ -21,13 +21,13 @@ func (s *Server) registerDeviceRoutes() {
 // recorded and observed facts disagree.
 type Device struct {
 	*cordon.DeviceRecord
-	Differences []Difference `json:"differences"`
+	Differences []cordon.Difference `json:"differences"`
 }
 
 func newDevice(d *cordon.DeviceRecord) Device {
-	diffs := Differences(d.Observed, d.Recorded)
+	diffs := cordon.Differences(d)
 	if diffs == nil {
-		diffs = []Difference{}
+		diffs = []cordon.Difference{}
 	}
 	return Device{DeviceRecord: d, Differences: diffs}
 }

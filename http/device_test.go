@@ -109,7 +109,7 @@ func TestDevicePatch(t *testing.T) {
 		t.Errorf("recorded = %+v", d.Recorded)
 	}
 	// The register says Windows 10, the network shows Windows 7.
-	if len(d.Differences) != 1 || d.Differences[0] != (Difference{"os", "Windows 10", "Windows 7"}) {
+	if len(d.Differences) != 1 || d.Differences[0] != (cordon.Difference{Field: "os", Recorded: "Windows 10", Observed: "Windows 7"}) {
 		t.Errorf("differences = %+v", d.Differences)
 	}
 	// Merge patch: members absent stay, null clears.

@@ -23,7 +23,7 @@ func FuzzMergeRecorded(f *testing.F) {
 	mac, _ := cordon.ParseMAC("00:09:fb:01:02:03")
 	obs := &cordon.Device{MAC: mac, IPs: []string{"10.1.2.3"}, Hostnames: []string{"ct01.example"},
 		Manufacturer: "Siemens", Model: "SOMATOM", Category: cordon.CategoryImagingModality,
-		OS: cordon.OS{Name: "Windows", Version: "7"}}
+		OS: cordon.OS{Name: "Windows 7", Version: "6.1.7601"}}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var patch map[string]json.RawMessage
 		if json.Unmarshal(body, &patch) != nil || patch == nil {
@@ -37,7 +37,7 @@ func FuzzMergeRecorded(f *testing.F) {
 			return
 		}
 		_ = rec.Validate()
-		Differences(obs, rec)
+		cordon.Differences(&cordon.DeviceRecord{Observed: obs, Recorded: rec})
 		b, err := json.Marshal(rec)
 		if err != nil {
 			t.Fatal(err)

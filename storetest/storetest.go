@@ -138,7 +138,7 @@ func NewDevice(mac, ip, category string, opts ...DeviceOpt) *cordon.Device {
 		IPs:        []string{ip},
 		Category:   category,
 		Medical:    cordon.IsMedicalCategory(category),
-		OS:         cordon.OS{Name: "Windows", Version: "7"},
+		OS:         cordon.OS{Name: "Windows 7", Version: "6.1.7601"},
 		Confidence: 0.8,
 		Services:   []cordon.Service{{Proto: "tcp", Port: 104, App: "dicom", Role: "server"}},
 		Evidence: []cordon.Evidence{

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/csvsafe"
 )
 
 // exportPageLen is how many devices an export reads from the store at once.
@@ -61,10 +62,7 @@ func exportRow(d *cordon.DeviceRecord) []string {
 		rec.Owner, rec.Contact, rec.Criticality, boolValue(rec.PatientData),
 		rec.Vendor, rec.Maintenance, rec.SupplierAccessMethod,
 		rec.SupplierAccessMode, boolValue(rec.SupplierMFA), rec.Zone, rec.Notes)
-	for i, c := range row {
-		row[i] = csvSafe(c)
-	}
-	return row
+	return csvsafe.Row(row)
 }
 
 func csvTime(t time.Time) string {
@@ -72,21 +70,6 @@ func csvTime(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// csvSafe defuses a cell that a spreadsheet would run as a formula: host
-// names, notes and DHCP options come from the network or from people, and
-// "=HYPERLINK(…)" in one must stay text. A leading apostrophe is the
-// convention spreadsheets show as nothing.
-func csvSafe(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }
 
 // eachDevice calls fn for every device matching f, reading the store a

@@ -61,23 +61,3 @@ func TestDeviceJSONExport(t *testing.T) {
 		}
 	}
 }
-
-func TestCSVSafe(t *testing.T) {
-	tests := []struct{ name, in, want string }{
-		{"Plain", "CT-SCAN-01", "CT-SCAN-01"},
-		{"Empty", "", ""},
-		{"Equals", "=1+1", "'=1+1"},
-		{"Plus", "+44 20", "'+44 20"},
-		{"Minus", "-2", "'-2"},
-		{"At", "@SUM(A1)", "'@SUM(A1)"},
-		{"Tab", "\t=1", "'\t=1"},
-		{"Inner", "a=b", "a=b"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := csvSafe(tt.in); got != tt.want {
-				t.Errorf("csvSafe(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
