@@ -10,6 +10,7 @@
 package capture
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
@@ -114,4 +115,22 @@ func (l LinkType) String() string {
 		return "LINUX_SLL2"
 	}
 	return strconv.FormatUint(uint64(l), 10)
+}
+
+// Sniff reports whether data begins like a capture this package reads:
+// pcap in either byte order and timestamp precision, pcapng, or gzip (whose
+// content is checked only when it is opened). Four bytes are enough.
+func Sniff(head []byte) bool {
+	if len(head) >= 2 && head[0] == magicGzip0 && head[1] == magicGzip1 {
+		return true
+	}
+	if len(head) < 4 {
+		return false
+	}
+	for _, m := range []uint32{magicPcapMicro, magicPcapNano, magicPcapng} {
+		if binary.BigEndian.Uint32(head) == m || binary.LittleEndian.Uint32(head) == m {
+			return true
+		}
+	}
+	return false
 }

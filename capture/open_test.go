@@ -119,3 +119,24 @@ func TestCorpusFirstPackets(t *testing.T) {
 		})
 	}
 }
+
+func TestSniff(t *testing.T) {
+	tests := []struct {
+		name string
+		head []byte
+		want bool
+	}{
+		{"PcapLE", []byte{0xd4, 0xc3, 0xb2, 0xa1}, true},
+		{"PcapBE", []byte{0xa1, 0xb2, 0xc3, 0xd4}, true},
+		{"PcapNanoLE", []byte{0x4d, 0x3c, 0xb2, 0xa1}, true},
+		{"Pcapng", []byte{0x0a, 0x0d, 0x0d, 0x0a}, true},
+		{"Gzip", []byte{0x1f, 0x8b, 0x08, 0x00}, true},
+		{"HTML", []byte("<!DO"), false},
+		{"Short", []byte{0xd4}, false},
+	}
+	for _, tt := range tests {
+		if got := Sniff(tt.head); got != tt.want {
+			t.Errorf("%s: Sniff = %v", tt.name, got)
+		}
+	}
+}

@@ -1,21 +1,18 @@
 package http
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
+	"context"
 	"errors"
-	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/ingest"
 )
 
 func (s *Server) registerCaptureRoutes() {
@@ -88,45 +85,72 @@ func (s *Server) handleCaptureUpload(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, cordon.Errorf(cordon.EINVALID, "The upload is not valid multipart/form-data."))
 		return
 	}
-	c, err := s.receiveCapture(mr)
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	c.CreatedBy = cordon.Actor(r.Context())
-	switch err := s.CaptureService.CreateCapture(r.Context(), c); {
-	case cordon.ErrorCode(err) == cordon.ECONFLICT:
-		writeJSON(w, http.StatusOK, CaptureUpload{Capture: c, Duplicate: true})
-		return
+	c, dup, err := s.receiveCapture(r.Context(), mr)
+	switch {
 	case err != nil:
 		Error(w, r, err)
-		return
+	case dup:
+		writeJSON(w, http.StatusOK, CaptureUpload{Capture: c, Duplicate: true})
+	default:
+		writeJSON(w, http.StatusAccepted, CaptureUpload{Capture: c})
 	}
-	if s.Ingester != nil {
-		s.Ingester.Enqueue(c.ID)
-	}
-	writeJSON(w, http.StatusAccepted, CaptureUpload{Capture: c})
 }
 
 // receiveCapture reads the parts of an upload up to the "file"; a "csrf"
 // part before it has been checked already (see checkCSRF).
-func (s *Server) receiveCapture(mr *multipart.Reader) (*cordon.Capture, error) {
+func (s *Server) receiveCapture(ctx context.Context, mr *multipart.Reader) (*cordon.Capture, bool, error) {
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return nil, cordon.Errorf(cordon.EINVALID, "The upload has no capture: send it in the multipart field \"file\".")
+			return nil, false, cordon.Errorf(cordon.EINVALID, "The upload has no capture: send it in the multipart field \"file\".")
 		} else if err != nil {
-			return nil, uploadError(err)
+			return nil, false, uploadError(err)
 		}
 		switch part.FormName() {
 		case "csrf":
 		case "file":
-			return s.storeCapture(part)
+			var q ingest.Queue = noQueue{}
+			if s.Ingester != nil {
+				q = s.Ingester
+			}
+			body := &bodyReader{r: part}
+			c, dup, err := ingest.Accept(ctx, s.CaptureService, q, s.CaptureDir, cleanFileName(part.FileName()), body, s.MaxUploadBytes)
+			var tooBig *ingest.TooLargeError
+			var cut *http.MaxBytesError
+			switch {
+			case errors.As(err, &tooBig), errors.As(err, &cut):
+				return nil, false, tooLarge(s.MaxUploadBytes)
+			case err != nil && body.err != nil:
+				// The client went away or sent a broken body.
+				return nil, false, cordon.Errorf(cordon.EINVALID, "The upload was cut short.")
+			}
+			return c, dup, err
 		default:
-			return nil, cordon.Errorf(cordon.EINVALID, "Unexpected multipart field %q: send the capture in the field \"file\".", part.FormName())
+			return nil, false, cordon.Errorf(cordon.EINVALID, "Unexpected multipart field %q: send the capture in the field \"file\".", part.FormName())
 		}
 	}
 }
+
+// bodyReader remembers whether reading the request body failed, to tell a
+// broken upload (the client's fault) from a failure to store it (ours).
+type bodyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (b *bodyReader) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err != nil && err != io.EOF {
+		b.err = err
+	}
+	return n, err
+}
+
+// noQueue stands in for the ingest worker when the server has none (tests,
+// a read-only replica): captures are recorded and left queued.
+type noQueue struct{}
+
+func (noQueue) Enqueue(int64) {}
 
 func uploadError(err error) error {
 	var tooBig *http.MaxBytesError
@@ -136,79 +160,8 @@ func uploadError(err error) error {
 	return cordon.Errorf(cordon.EINVALID, "The upload is not valid multipart/form-data.")
 }
 
-// storeCapture writes the part to CaptureDir/<sha256>.pcap and returns the
-// capture to record. The name says .pcap whatever the format: readers
-// recognise pcap, pcapng and gzip by their first bytes.
-func (s *Server) storeCapture(part *multipart.Part) (*cordon.Capture, error) {
-	tmp, err := os.CreateTemp(s.CaptureDir, ".upload-*")
-	if err != nil {
-		return nil, fmt.Errorf("http: store capture: %w", err)
-	}
-	defer func() {
-		tmp.Close()
-		os.Remove(tmp.Name()) // gone already when renamed
-	}()
-	h := sha256.New()
-	var head headBuffer
-	n, err := io.Copy(io.MultiWriter(tmp, h, &head), io.LimitReader(part, s.MaxUploadBytes+1))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, tooLarge(s.MaxUploadBytes)
-		}
-		return nil, cordon.Errorf(cordon.EINVALID, "The upload was cut short.")
-	}
-	if n > s.MaxUploadBytes {
-		return nil, tooLarge(s.MaxUploadBytes)
-	}
-	if n == 0 {
-		return nil, cordon.Errorf(cordon.EINVALID, "The uploaded file is empty.")
-	}
-	if !isCaptureFormat(head.b[:head.n]) {
-		return nil, cordon.Errorf(cordon.EINVALID, "The uploaded file is not a pcap, pcapng or gzip-compressed capture.")
-	}
-	if err := tmp.Sync(); err != nil {
-		return nil, fmt.Errorf("http: store capture: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, fmt.Errorf("http: store capture: %w", err)
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	if err := os.Rename(tmp.Name(), filepath.Join(s.CaptureDir, sum+".pcap")); err != nil {
-		return nil, fmt.Errorf("http: store capture: %w", err)
-	}
-	return &cordon.Capture{Name: cleanFileName(part.FileName()), SHA256: sum, Size: n}, nil
-}
-
 func tooLarge(max int64) error {
 	return cordon.Errorf(ETOOLARGE, "The capture is larger than the %d bytes allowed.", max)
-}
-
-// headBuffer keeps the first bytes written to it, to check the format.
-type headBuffer struct {
-	b [4]byte
-	n int
-}
-
-func (h *headBuffer) Write(p []byte) (int, error) {
-	h.n += copy(h.b[h.n:], p)
-	return len(p), nil
-}
-
-// isCaptureFormat recognises the magic numbers of pcap (both byte orders,
-// micro- and nanosecond), pcapng and gzip.
-func isCaptureFormat(head []byte) bool {
-	magics := [][]byte{
-		{0xd4, 0xc3, 0xb2, 0xa1}, {0xa1, 0xb2, 0xc3, 0xd4},
-		{0x4d, 0x3c, 0xb2, 0xa1}, {0xa1, 0xb2, 0x3c, 0x4d},
-		{0x0a, 0x0d, 0x0d, 0x0a},
-	}
-	for _, m := range magics {
-		if bytes.Equal(head, m) {
-			return true
-		}
-	}
-	return len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b
 }
 
 // cleanFileName keeps the base name of an uploaded file, printable and at

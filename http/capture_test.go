@@ -107,24 +107,3 @@ func TestCleanFileName(t *testing.T) {
 	}
 }
 
-func TestIsCaptureFormat(t *testing.T) {
-	tests := []struct {
-		name string
-		head []byte
-		want bool
-	}{
-		{"PcapLE", dnsPcap[:4], true},
-		{"PcapBENano", []byte{0xa1, 0xb2, 0x3c, 0x4d}, true},
-		{"Pcapng", []byte{0x0a, 0x0d, 0x0d, 0x0a}, true},
-		{"Gzip", []byte{0x1f, 0x8b, 0x08, 0x00}, true},
-		{"Short", []byte{0xd4, 0xc3}, false},
-		{"Text", []byte("GET "), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := isCaptureFormat(tt.head); got != tt.want {
-				t.Errorf("isCaptureFormat(% x) = %v", tt.head, got)
-			}
-		})
-	}
-}

@@ -8,12 +8,22 @@ import (
 	"os"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/capture"
 )
 
+// TooLargeError is returned by Save when the input exceeds its limit; the
+// HTTP layer answers it with 413.
+type TooLargeError struct{ Limit int64 }
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("The capture is larger than the %d bytes allowed.", e.Limit)
+}
+
 // Save copies a capture into dir under its content hash (see Path), hashing
-// as it copies, and returns the hash and size. The file appears only when it
-// is complete: a failed or oversized copy leaves nothing behind. A limit of
-// 0 means no limit.
+// as it copies, and returns the hash and size. It refuses what is not a
+// pcap, pcapng or gzip file (EINVALID) or is over limit (*TooLargeError; 0
+// means no limit). The file appears only when it is complete: a failed copy
+// leaves nothing behind.
 func Save(dir string, r io.Reader, limit int64) (sum string, size int64, err error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", 0, fmt.Errorf("ingest: save: %w", err)
@@ -33,15 +43,18 @@ func Save(dir string, r io.Reader, limit int64) (sum string, size int64, err err
 	if limit > 0 {
 		src = io.LimitReader(r, limit+1)
 	}
-	size, err = io.Copy(io.MultiWriter(tmp, h), src)
+	var head headBuffer
+	size, err = io.Copy(io.MultiWriter(tmp, h, &head), src)
 	if err != nil {
 		return "", 0, fmt.Errorf("ingest: save: %w", err)
 	}
-	if limit > 0 && size > limit {
-		return "", 0, cordon.Errorf(cordon.EINVALID, "The capture is larger than the limit of %d bytes.", limit)
-	}
-	if size == 0 {
+	switch {
+	case limit > 0 && size > limit:
+		return "", 0, &TooLargeError{Limit: limit}
+	case size == 0:
 		return "", 0, cordon.Errorf(cordon.EINVALID, "The capture is empty.")
+	case !capture.Sniff(head.b[:head.n]):
+		return "", 0, cordon.Errorf(cordon.EINVALID, "The file is not a pcap, pcapng or gzip-compressed capture.")
 	}
 	if err = tmp.Sync(); err != nil {
 		return "", 0, fmt.Errorf("ingest: save: %w", err)
@@ -54,4 +67,15 @@ func Save(dir string, r io.Reader, limit int64) (sum string, size int64, err err
 		return "", 0, fmt.Errorf("ingest: save: %w", err)
 	}
 	return sum, size, nil
+}
+
+// headBuffer keeps the first bytes written to it, to check the format.
+type headBuffer struct {
+	b [4]byte
+	n int
+}
+
+func (h *headBuffer) Write(p []byte) (int, error) {
+	h.n += copy(h.b[h.n:], p)
+	return len(p), nil
 }
