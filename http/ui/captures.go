@@ -135,8 +135,9 @@ func (h *Handler) redirectToCapture(w http.ResponseWriter, r *http.Request, c *c
 // for people; errors of the store pass through.
 func uploadError(err error, limit int64) error {
 	var tooBig *http.MaxBytesError
+	var overLimit *ingest.TooLargeError
 	switch {
-	case errors.As(err, &tooBig):
+	case errors.As(err, &tooBig), errors.As(err, &overLimit):
 		return cordon.Errorf(cordon.EINVALID, "The capture is larger than the limit of %s.", formatBytes(limit))
 	case cordon.ErrorCode(err) == cordon.EINVALID:
 		return err
