@@ -101,6 +101,21 @@ func (r *Recorded) Validate() error {
 	return nil
 }
 
+// DeviceHistory is what a device was called and where it was over time:
+// DHCP renumbers devices, and an investigation needs to know which device
+// held an address at the time of an alert.
+type DeviceHistory struct {
+	IPs       []Seen `json:"ips"`
+	Hostnames []Seen `json:"hostnames"`
+}
+
+// Seen is one value with the span of time it was observed.
+type Seen struct {
+	Value     string    `json:"value"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+}
+
 // DeviceFilter selects devices of the register. Zero values match all.
 type DeviceFilter struct {
 	Category     string
@@ -125,6 +140,10 @@ type DeviceService interface {
 	// UpdateRecorded replaces a device's recorded fields and writes an audit
 	// entry in the same transaction. EINVALID, ENOTFOUND.
 	UpdateRecorded(ctx context.Context, id int64, r Recorded) (*DeviceRecord, error)
+	// FindDeviceHistory returns the addresses and host names the device has
+	// used, each with when it was first and last seen, most recent first.
+	// ENOTFOUND.
+	FindDeviceHistory(ctx context.Context, id int64) (*DeviceHistory, error)
 	// CreateDevice adds a device the register lists but the network has not
 	// shown (key "rec:N"), auditing it. When a capture later shows a device
 	// whose MAC the record holds, ingest adopts the record rather than

@@ -11,10 +11,11 @@ var _ cordon.DeviceService = (*DeviceService)(nil)
 // DeviceService is a cordon.DeviceService whose methods call its function
 // fields.
 type DeviceService struct {
-	FindDeviceByIDFn func(ctx context.Context, id int64) (*cordon.DeviceRecord, error)
-	FindDevicesFn    func(ctx context.Context, f cordon.DeviceFilter) ([]*cordon.DeviceRecord, int, error)
-	UpdateRecordedFn func(ctx context.Context, id int64, r cordon.Recorded) (*cordon.DeviceRecord, error)
-	CreateDeviceFn   func(ctx context.Context, r cordon.Recorded) (*cordon.DeviceRecord, error)
+	FindDeviceByIDFn    func(ctx context.Context, id int64) (*cordon.DeviceRecord, error)
+	FindDevicesFn       func(ctx context.Context, f cordon.DeviceFilter) ([]*cordon.DeviceRecord, int, error)
+	UpdateRecordedFn    func(ctx context.Context, id int64, r cordon.Recorded) (*cordon.DeviceRecord, error)
+	CreateDeviceFn      func(ctx context.Context, r cordon.Recorded) (*cordon.DeviceRecord, error)
+	FindDeviceHistoryFn func(ctx context.Context, id int64) (*cordon.DeviceHistory, error)
 }
 
 // FindDeviceByID calls FindDeviceByIDFn.
@@ -47,4 +48,12 @@ func (s *DeviceService) CreateDevice(ctx context.Context, r cordon.Recorded) (*c
 		panic(unset("DeviceService.CreateDevice"))
 	}
 	return s.CreateDeviceFn(ctx, r)
+}
+
+// FindDeviceHistory calls FindDeviceHistoryFn.
+func (s *DeviceService) FindDeviceHistory(ctx context.Context, id int64) (*cordon.DeviceHistory, error) {
+	if s.FindDeviceHistoryFn == nil {
+		panic(unset("DeviceService.FindDeviceHistory"))
+	}
+	return s.FindDeviceHistoryFn(ctx, id)
 }

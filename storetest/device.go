@@ -253,3 +253,24 @@ func testRegisterOnly(t *testing.T, open func(tb testing.TB) *Store) {
 		t.Errorf("after ingest: %d devices, %+v", n, got)
 	}
 }
+
+func testHistory(t *testing.T, open func(tb testing.TB) *Store) {
+	e := setup(t, open)
+	// DHCP renumbers the pump between two captures.
+	mon := NewDevice("00:40:9d:aa:00:02", "10.1.0.6", cordon.CategoryInfusionPump, WithHost("PUMP-7"), WithSeen(Epoch, Epoch.Add(time.Hour)))
+	tue := NewDevice("00:40:9d:aa:00:02", "10.1.0.9", cordon.CategoryInfusionPump, WithHost("PUMP-7"), WithSeen(Epoch.Add(24*time.Hour), Epoch.Add(25*time.Hour)))
+	e.ingest(t, "mon.pcap", Devices(mon), nil)
+	e.ingest(t, "tue.pcap", Devices(tue), nil)
+	d := e.deviceByKey(t, Key(mon))
+	h, err := e.Devices.FindDeviceHistory(e.sys, d.ID)
+	must(t, err)
+	if len(h.IPs) != 2 || h.IPs[0].Value != "10.1.0.9" || !h.IPs[1].LastSeen.Equal(Epoch.Add(time.Hour)) {
+		t.Errorf("IP history = %+v", h.IPs)
+	}
+	if len(h.Hostnames) != 1 || !h.Hostnames[0].FirstSeen.Equal(Epoch) || !h.Hostnames[0].LastSeen.Equal(Epoch.Add(25*time.Hour)) {
+		t.Errorf("host name history = %+v", h.Hostnames)
+	}
+	if _, err := e.Devices.FindDeviceHistory(e.sys, 999999); cordon.ErrorCode(err) != cordon.ENOTFOUND {
+		t.Errorf("unknown device: err = %v", err)
+	}
+}

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Verbatim", func(t *testing.T) { testVerbatim(t, open) })
 	t.Run("Conversation", func(t *testing.T) { testConversations(t, open) })
 	t.Run("RegisterOnly", func(t *testing.T) { testRegisterOnly(t, open) })
+	t.Run("History", func(t *testing.T) { testHistory(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -44,6 +44,8 @@ type devicePage struct {
 	// yet; Conversations is then empty.
 	CommsAvailable bool
 	Conversations  []conversationRow
+	// History is the device's addresses and names over time.
+	History *cordon.DeviceHistory
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -141,6 +143,13 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 		slices.SortStableFunc(p.Evidence, func(a, b cordon.Evidence) int {
 			return strings.Compare(a.Fact, b.Fact)
 		})
+	}
+	if d.Observed != nil {
+		hist, err := h.cfg.Devices.FindDeviceHistory(r.Context(), d.ID)
+		if err != nil {
+			return nil, err
+		}
+		p.History = hist
 	}
 	if h.cfg.Conversations != nil {
 		p.CommsAvailable = true
