@@ -61,6 +61,13 @@ func TestAccess(t *testing.T) {
 			// Different bytes per role, so that each is a new capture.
 			return uploadReq("file", string(dnsPcap)+role)
 		}, [4]int{401, 403, 202, 202}},
+		{"POST /api/v1/register/preview", func(string) req {
+			return registerReq("/api/v1/register/preview", "file", ebmeRegister)
+		}, [4]int{401, 403, 200, 200}},
+		{"POST /api/v1/register/import", func(string) req {
+			return registerReq("/api/v1/register/import", "file", ebmeRegister, "dry_run", "true")
+		}, [4]int{401, 403, 200, 200}},
+		{"GET /api/v1/register/export", get("/api/v1/register/export?format=json"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/users", get("/api/v1/users"), [4]int{401, 403, 403, 200}},
 		{"POST /api/v1/users", func(role string) req {
 			return jsonReq("POST", "/api/v1/users", `{"name": "new-`+role+`", "role": "viewer", "password": "a long enough password"}`)

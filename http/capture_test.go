@@ -106,4 +106,3 @@ func TestCleanFileName(t *testing.T) {
 		})
 	}
 }
-

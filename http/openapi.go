@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/reconcile"
 )
 
 func (s *Server) registerOpenAPIRoutes() {
@@ -70,6 +71,9 @@ var apiOps = []apiOp{
 	{"GET /api/v1/captures", "List captures, newest first.", cordon.RoleViewer, []string{"status", "offset", "limit"}, nil, 200, captureList{}},
 	{"POST /api/v1/captures", "Upload a capture (multipart field \"file\") to ingest. 202 when queued; 200 with duplicate=true when the same file is already known.", cordon.RoleAnalyst, nil, multipartFile{}, 202, CaptureUpload{}},
 	{"GET /api/v1/captures/{id}", "One capture and its ingest progress.", cordon.RoleViewer, nil, nil, 200, cordon.Capture{}},
+	{"POST /api/v1/register/preview", "Preview a register (CSV in the multipart field \"file\"): its columns, first rows, the suggested column mapping and the fields a column may map to.", cordon.RoleAnalyst, nil, registerUpload{}, 200, RegisterPreview{}},
+	{"POST /api/v1/register/import", "Import a register (CSV) through a column mapping, matching rows to devices by register key, MAC, serial, asset tag, host name or IP. With dry_run=true nothing changes and the report says what would.", cordon.RoleAnalyst, nil, registerImport{}, 200, reconcile.Report{}},
+	{"GET /api/v1/register/export", "Export every device, recorded fields beside the observed identity, as CSV (formula-safe cells; the columns import back unchanged) or JSON.", cordon.RoleViewer, []string{"format"}, nil, 200, []reconcile.Entry{}},
 	{"GET /api/v1/users", "List users.", cordon.RoleAdmin, nil, nil, 200, userList{}},
 	{"POST /api/v1/users", "Create a user (password of 12 characters or more).", cordon.RoleAdmin, nil, UserCreate{}, 201, cordon.User{}},
 	{"PATCH /api/v1/users/{id}", "Change a user's role, disabled state or password.", cordon.RoleAdmin, nil, UserPatch{}, 200, cordon.User{}},
@@ -79,8 +83,13 @@ var apiOps = []apiOp{
 	{"GET /api/v1/audit", "The audit log, newest first.", cordon.RoleViewer, []string{"object", "actor", "offset", "limit"}, nil, 200, auditList{}},
 }
 
-// multipartFile stands for an upload's form in the document.
-type multipartFile struct{}
+// multipartFile stands for an upload's form in the document, and
+// registerUpload and registerImport for a register's.
+type (
+	multipartFile  struct{}
+	registerUpload struct{}
+	registerImport struct{}
+)
 
 var queryParams = map[string]map[string]any{
 	"category":     {"description": "Device category, one of the cordon analyze categories.", "schema": map[string]any{"type": "string", "enum": cordon.Categories}},
@@ -95,6 +104,7 @@ var queryParams = map[string]map[string]any{
 	"user_id":      {"description": "Whose tokens (admins only; default: yours).", "schema": map[string]any{"type": "integer", "format": "int64"}},
 	"object":       {"description": "Changed object, such as device:12 or user:3.", "schema": map[string]any{"type": "string"}},
 	"actor":        {"description": "Who made the change.", "schema": map[string]any{"type": "string"}},
+	"format":       {"description": "The export's format.", "schema": map[string]any{"type": "string", "enum": []string{"csv", "json"}, "default": "csv"}},
 }
 
 func sortEnum() []string {
@@ -147,6 +157,17 @@ func buildOpenAPI() map[string]any {
 						"file": map[string]any{"type": "string", "format": "binary", "description": "A pcap, pcapng or gzip-compressed capture."},
 						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
 					}}}}}
+		case registerUpload, registerImport:
+			props := map[string]any{
+				"file": map[string]any{"type": "string", "format": "binary", "description": "The register as CSV (UTF-8 or Windows-1252), header row first, at most 20 MiB."},
+				"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
+			}
+			if _, ok := op.body.(registerImport); ok {
+				props["mapping"] = map[string]any{"type": "string", "description": "A JSON object of column name to field (one of the preview's fields); columns left out are ignored. Default: the suggested mapping."}
+				props["dry_run"] = map[string]any{"type": "boolean", "default": false, "description": "true to report what the import would do without changing anything."}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"}, "properties": props}}}}
 		default:
 			content := map[string]any{"application/json": map[string]any{"schema": ref(op.body)}}
 			if method == "PATCH" {
@@ -165,6 +186,14 @@ func buildOpenAPI() map[string]any {
 			responses["200"] = map[string]any{"description": "Already known: the existing capture, duplicate=true.",
 				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
 			responses["413"] = errResp("The capture is too large.")
+		}
+		switch op.body.(type) {
+		case registerUpload, registerImport:
+			responses["413"] = errResp("The register is larger than 20 MiB.")
+			responses["415"] = errResp("The body is not multipart/form-data.")
+		}
+		if op.route == "GET /api/v1/register/export" {
+			resp["content"].(map[string]any)["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
 		}
 		if op.role != "" {
 			responses["401"] = errResp("Not signed in, or the token is unknown, expired or revoked.")

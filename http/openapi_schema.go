@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/reconcile"
 )
 
 // schemaOf derives an OpenAPI 3.0 schema from a Go type by the rules
@@ -80,6 +81,11 @@ func schemaOfValue(t reflect.Type, components map[string]any) map[string]any {
 // schemaNames renames types whose names collide across packages.
 var schemaNames = map[reflect.Type]string{
 	reflect.TypeFor[cordon.Device](): "ObservedDevice", // beside this package's Device
+	// Register import and export: bare, these names say too little.
+	reflect.TypeFor[reconcile.Report]():   "ImportReport",
+	reflect.TypeFor[reconcile.Counts]():   "ImportCounts",
+	reflect.TypeFor[reconcile.Entry]():    "RegisterEntry",
+	reflect.TypeFor[reconcile.Identity](): "ObservedIdentity",
 }
 
 // schemaTypes remembers which type took each component name, so that a

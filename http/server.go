@@ -99,6 +99,7 @@ func NewServer() *Server {
 	s.registerLoginRoutes()
 	s.registerDeviceRoutes()
 	s.registerCaptureRoutes()
+	s.registerRegisterRoutes()
 	s.registerUserRoutes()
 	s.registerTokenRoutes()
 	s.registerAuditRoutes()

@@ -6,22 +6,30 @@
 package reconcile
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/cordonsec/cordon"
 )
 
-// Fields are the recorded fields a column can map to, in form order.
+// Fields are the fields a column can map to, in form order: the recorded
+// fields, then KeyField.
 var Fields = []string{
 	"asset_tag", "serial", "mac", "ip", "hostname", "manufacturer", "model", "category", "os",
 	"site", "building", "ward", "room", "department", "owner", "contact", "criticality",
 	"patient_data", "vendor", "maintenance", "supplier_access_method", "supplier_access_mode",
-	"supplier_mfa", "zone", "notes",
+	"supplier_mfa", "zone", "notes", KeyField,
 }
+
+// KeyField is the pseudo-field of a column holding Cordon's own register
+// key ("mac:…", "rec:12"), as Export writes it, so that an exported register
+// edited in a spreadsheet imports back onto the same devices.
+const KeyField = "key"
 
 // Mapping maps a CSV column header to a recorded field; unmapped columns are
 // ignored.
@@ -32,7 +40,8 @@ const maxRows = 200_000
 
 // Row is one register row read through the mapping.
 type Row struct {
-	Line     int // line number in the file, for messages
+	Line     int    // line number in the file, for messages
+	Key      string // Cordon's register key, from a column mapped to KeyField
 	Recorded cordon.Recorded
 }
 
@@ -50,6 +59,7 @@ func Headers(r io.Reader, preview int) (headers []string, rows [][]string, sugge
 	if err != nil {
 		return nil, nil, nil, csvError(err)
 	}
+	cells(headers)
 	for len(rows) < preview {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -58,7 +68,7 @@ func Headers(r io.Reader, preview int) (headers []string, rows [][]string, sugge
 		if err != nil {
 			return nil, nil, nil, csvError(err)
 		}
-		rows = append(rows, rec)
+		rows = append(rows, cells(rec))
 	}
 	return headers, rows, Suggest(headers), nil
 }
@@ -77,6 +87,10 @@ func Parse(r io.Reader, m Mapping) ([]Row, []RowError, error) {
 	if err != nil {
 		return nil, nil, csvError(err)
 	}
+	cells(headers)
+	if err := checkMapping(headers, m); err != nil {
+		return nil, nil, err
+	}
 	var rows []Row
 	var bad []RowError
 	for line := 2; ; line++ {
@@ -91,14 +105,19 @@ func Parse(r io.Reader, m Mapping) ([]Row, []RowError, error) {
 			return nil, nil, cordon.Errorf(cordon.EINVALID, "The register has more than %d rows.", maxRows)
 		}
 		var rc cordon.Recorded
+		var key string
 		empty := true
 		for i, v := range rec {
 			if i >= len(headers) {
 				break
 			}
-			v = strings.TrimSpace(v)
+			v = unescapeCell(strings.TrimSpace(cell(v)))
 			if field := m[headers[i]]; field != "" && v != "" {
 				empty = false
+				if field == KeyField {
+					key = v
+					continue
+				}
 				if err := set(&rc, field, v); err != nil {
 					bad = append(bad, RowError{Line: line, Message: err.Error()})
 					empty = true
@@ -113,13 +132,49 @@ func Parse(r io.Reader, m Mapping) ([]Row, []RowError, error) {
 			bad = append(bad, RowError{Line: line, Message: cordon.ErrorMessage(err)})
 			continue
 		}
-		rows = append(rows, Row{Line: line, Recorded: rc})
+		rows = append(rows, Row{Line: line, Key: key, Recorded: rc})
 	}
 	return rows, bad, nil
 }
 
+// checkMapping refuses a mapping that names a column the file lacks (a
+// typing mistake would otherwise import nothing, silently) or maps two
+// columns to one field (one would silently win).
+func checkMapping(headers []string, m Mapping) error {
+	have := map[string]bool{}
+	for _, h := range headers {
+		have[h] = true
+	}
+	cols := make([]string, 0, len(m))
+	for col := range m {
+		cols = append(cols, col)
+	}
+	sort.Strings(cols) // the same message for the same mistake
+	by := map[string]string{}
+	for _, col := range cols {
+		field := m[col]
+		if field == "" {
+			continue
+		}
+		if !have[col] {
+			return cordon.Errorf(cordon.EINVALID, "The mapping names column %q, which the file does not have.", col)
+		}
+		if prev, ok := by[field]; ok {
+			return cordon.Errorf(cordon.EINVALID, "Columns %q and %q both map to %s; map one of them to another field or ignore it.", prev, col, field)
+		}
+		by[field] = col
+	}
+	return nil
+}
+
 func newReader(r io.Reader) *csv.Reader {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	// Excel's "CSV UTF-8" starts with a byte order mark, which would
+	// otherwise become part of the first header's name.
+	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
+		br.Discard(3)
+	}
+	cr := csv.NewReader(&textReader{r: br})
 	cr.FieldsPerRecord = -1 // registers exported from spreadsheets are ragged
 	cr.ReuseRecord = false
 	cr.TrimLeadingSpace = true
@@ -128,6 +183,10 @@ func newReader(r io.Reader) *csv.Reader {
 }
 
 func csvError(err error) error {
+	var bin errBinary
+	if errors.As(err, &bin) {
+		return cordon.Errorf(cordon.EINVALID, "The file is not a CSV text file: it holds binary data at line %d, column %d. Export the register as CSV and upload that.", bin.line, bin.col)
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return cordon.Errorf(cordon.EINVALID, "The register is not valid CSV: line %d, column %d: %v.", pe.Line, pe.Column, pe.Err)
@@ -159,6 +218,15 @@ func set(r *cordon.Recorded, field, v string) error {
 		"zone": &r.Zone, "notes": &r.Notes,
 	}
 	if p, ok := str[field]; ok {
+		if field == "mac" {
+			// One spelling in the register, whatever the export used
+			// (98-E7-43-…, 98e7.4301.…), so that a re-import compares
+			// equal; an unparsable MAC stays as written for Validate to
+			// name.
+			if m, err := cordon.ParseMAC(v); err == nil {
+				v = m.String()
+			}
+		}
 		if field == "criticality" || field == "supplier_access_mode" || field == "category" {
 			v = strings.ToLower(strings.ReplaceAll(v, " ", "-"))
 			if field == "category" {
@@ -211,6 +279,16 @@ var synonyms = map[string]string{
 	"mfa": "supplier_mfa", "zone": "zone", "vlan": "zone", "notes": "notes", "comments": "notes",
 }
 
+// fieldKeys maps each field's normalised name to the field, so that a
+// register exported by Cordon maps back to itself.
+var fieldKeys = func() map[string]string {
+	m := map[string]string{}
+	for _, f := range Fields {
+		m[strings.ReplaceAll(f, "_", "")] = f
+	}
+	return m
+}()
+
 // Suggest maps each header whose name it recognises to a field, each field
 // at most once (the first column wins).
 func Suggest(headers []string) Mapping {
@@ -223,7 +301,11 @@ func Suggest(headers []string) Mapping {
 			}
 			return -1
 		}, strings.ToLower(h))
-		if f := synonyms[key]; f != "" && !used[f] {
+		f := synonyms[key]
+		if f == "" {
+			f = fieldKeys[key] // "supplier_access_method", as Cordon exports it
+		}
+		if f != "" && !used[f] {
 			m[h] = f
 			used[f] = true
 		}

@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"net/netip"
 	"strings"
 
 	"github.com/cordonsec/cordon"
@@ -10,7 +11,7 @@ import (
 type Match struct {
 	Row    Row
 	Device *cordon.DeviceRecord
-	By     string // "mac", "serial", "hostname" or "ip"
+	By     string // "key", "mac", "serial", "asset_tag", "hostname" or "ip"
 }
 
 // Result is a reconciliation of a register with the devices.
@@ -25,20 +26,25 @@ type Result struct {
 	Ambiguous []Row
 }
 
-// Reconcile matches rows to devices by the strongest key each row has: MAC
+// Reconcile matches rows to devices by the strongest key each row has:
+// Cordon's own register key (a row from an export), then MAC
 // (unique to a NIC), then serial number (unique to a device, when someone
-// recorded it before), then host name, then IP address (weakest: DHCP moves
-// it). A device matches at most one row; later rows that would match a
+// recorded it before), then asset tag (the register's own key, recorded by
+// an earlier import: without it a row known only by its tag would be
+// created again on every import), then host name, then IP address
+// (weakest: DHCP moves it). A device matches at most one row; later rows that would match a
 // device already taken count as register-only.
 func Reconcile(rows []Row, devices []*cordon.DeviceRecord) Result {
-	idx := map[string]map[string][]*cordon.DeviceRecord{"mac": {}, "serial": {}, "hostname": {}, "ip": {}}
+	idx := map[string]map[string][]*cordon.DeviceRecord{"key": {}, "mac": {}, "serial": {}, "asset_tag": {}, "hostname": {}, "ip": {}}
 	add := func(kind, v string, d *cordon.DeviceRecord) {
 		if v = norm(kind, v); v != "" {
 			idx[kind][v] = append(idx[kind][v], d)
 		}
 	}
 	for _, d := range devices {
+		add("key", d.Key, d)
 		add("serial", d.Recorded.Serial, d)
+		add("asset_tag", d.Recorded.AssetTag, d)
 		add("mac", d.Recorded.MAC, d)
 		add("hostname", d.Recorded.Hostname, d)
 		add("ip", d.Recorded.IP, d)
@@ -57,7 +63,7 @@ func Reconcile(rows []Row, devices []*cordon.DeviceRecord) Result {
 rows:
 	for _, row := range rows {
 		r := row.Recorded
-		for _, key := range []struct{ kind, v string }{{"mac", r.MAC}, {"serial", r.Serial}, {"hostname", r.Hostname}, {"ip", r.IP}} {
+		for _, key := range []struct{ kind, v string }{{"key", row.Key}, {"mac", r.MAC}, {"serial", r.Serial}, {"asset_tag", r.AssetTag}, {"hostname", r.Hostname}, {"ip", r.IP}} {
 			cands := unique(idx[key.kind][norm(key.kind, key.v)])
 			switch {
 			case len(cands) == 0:
@@ -109,6 +115,11 @@ func norm(kind, v string) string {
 		}
 		return m.String()
 	case "hostname":
+		// An address typed into the host name column stays whole, or
+		// every "10.x.y.z" would become "10".
+		if _, err := netip.ParseAddr(v); err == nil {
+			break
+		}
 		if i := strings.IndexByte(v, '.'); i > 0 {
 			v = v[:i]
 		}

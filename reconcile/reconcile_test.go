@@ -129,3 +129,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestNormHostname(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"Short", "ct-scan-01", "CT-SCAN-01"},
+		{"Domain", "pump-7.trust.nhs.uk", "PUMP-7"},
+		{"Address", "10.1.2.3", "10.1.2.3"},
+		{"Empty", "  ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := norm("hostname", tt.in); got != tt.want {
+				t.Errorf("norm(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -123,6 +123,8 @@ func TestBrowserScreenshots(t *testing.T) {
 	pages := []struct{ name, user, path string }{
 		{"dashboard", "admin1", "/"},
 		{"devices", "admin1", "/devices"},
+		{"register", "analyst1", "/register"},
+		{"register-viewer", "viewer1", "/register"},
 		{"device-analyst", "analyst1", e.devicePath(keyCT)},
 		{"device-viewer", "viewer1", e.devicePath(keyCT)},
 		{"map", "admin1", "/map"},
@@ -195,6 +197,75 @@ func TestBrowserUpload(t *testing.T) {
 	if !strings.Contains(loc, "/captures/") || len(e.queue.ids) != 1 {
 		t.Errorf("landed on %s, queued %v", loc, e.queue.ids)
 	}
+	if e.lastCSRF() != testCSRF {
+		t.Errorf("upload carried CSRF %q first", e.lastCSRF())
+	}
+	if ps := problems(); len(ps) > 0 {
+		t.Errorf("browser reported %v", ps)
+	}
+}
+
+// TestBrowserRegisterImport walks the register import in Chromium: upload
+// a CSV, check the suggested mapping, see what would happen, apply. Each
+// step is a plain form, so it works as well without script. With
+// CORDON_SCREENSHOTS set, each step is saved for people to look at.
+func TestBrowserRegisterImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	e := newTestEnv(t, envOptions{csp: true})
+	e.withRecordedSerial()
+	file := filepath.Join(t.TempDir(), "ebme-export.csv")
+	if err := os.WriteFile(file, []byte(ebmeCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := os.Getenv("CORDON_SCREENSHOTS")
+	shot := func(ctx context.Context, name string) {
+		t.Helper()
+		buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx, problems := newBrowser(t, "analyst1")
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(e.srv.URL+"/register"),
+		chromedp.SetUploadFiles(chromedp.ID("r-file"), []string{file}),
+		chromedp.Click(chromedp.CSS("#register-form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Map the register's columns"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ward, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("col-7")))
+	if err != nil || ward != "ward" {
+		t.Errorf("Location preselected as %q (%v), want ward", ward, err)
+	}
+	shot(ctx, "register-preview")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[value="dry-run"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="What the import would do"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(ctx, "register-dry-run")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`button[value="apply"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[text()="Register imported"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot(ctx, "register-imported")
 	if e.lastCSRF() != testCSRF {
 		t.Errorf("upload carried CSRF %q first", e.lastCSRF())
 	}

@@ -1,9 +1,9 @@
 // Package ui serves Cordon's web pages: the dashboard, the device register
-// and each device's page, the network map, captures, users, tokens and the
-// audit log. Pages are rendered on the server with html/template; templates
-// and assets (one stylesheet, one small script, the logo) are embedded, so
-// the server works offline and the pages satisfy a strict
-// Content-Security-Policy without inline script or style.
+// and each device's page, the network map, captures, register import and
+// export, users, tokens and the audit log. Pages are rendered on the server
+// with html/template; templates and assets (one stylesheet, one small
+// script, the logo) are embedded, so the server works offline and the pages
+// satisfy a strict Content-Security-Policy without inline script or style.
 //
 // The package does not authenticate anyone: the HTTP server in front of it
 // reads the session, puts the user in the request context
@@ -37,6 +37,9 @@ type Config struct {
 	// limit).
 	CaptureDir string
 	MaxUpload  int64
+	// ImportDir is where an uploaded register waits between the mapping
+	// step and the import (default: CaptureDir/register-imports).
+	ImportDir string
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
@@ -90,6 +93,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerDeviceRoutes(mux)
 	h.registerMapRoutes(mux)
 	h.registerCaptureRoutes(mux)
+	h.registerRegisterRoutes(mux)
 	h.registerUserRoutes(mux)
 	h.registerTokenRoutes(mux)
 	h.registerAuditRoutes(mux)
