@@ -52,6 +52,7 @@ func TestAccess(t *testing.T) {
 		{"GET /api/v1/me", get("/api/v1/me"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/devices", get("/api/v1/devices"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/devices/{id}", get("/api/v1/devices/" + dev), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/devices/{id}/history", get("/api/v1/devices/" + dev + "/history"), [4]int{401, 200, 200, 200}},
 		{"PATCH /api/v1/devices/{id}", func(role string) req {
 			return jsonReq("PATCH", "/api/v1/devices/"+dev, `{"ward": "Ward `+role+`"}`)
 		}, [4]int{401, 403, 200, 200}},

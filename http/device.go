@@ -14,6 +14,7 @@ import (
 func (s *Server) registerDeviceRoutes() {
 	s.handle("GET /api/v1/devices", cordon.RoleViewer, s.handleDeviceIndex)
 	s.handle("GET /api/v1/devices/{id}", cordon.RoleViewer, s.handleDeviceView)
+	s.handle("GET /api/v1/devices/{id}/history", cordon.RoleViewer, s.handleDeviceHistory)
 	s.handle("PATCH /api/v1/devices/{id}", cordon.RoleAnalyst, s.handleDevicePatch)
 }
 
@@ -34,6 +35,20 @@ func newDevice(d *cordon.DeviceRecord) Device {
 
 // deviceSorts are the sort fields FindDevices knows, each also with "-".
 var deviceSorts = []string{"last_seen", "first_seen", "category", "manufacturer", "ip", "hostname"}
+
+func (s *Server) handleDeviceHistory(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "device")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	h, err := s.DeviceService.FindDeviceHistory(r.Context(), id)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, h)
+}
 
 func (s *Server) handleDeviceIndex(w http.ResponseWriter, r *http.Request) {
 	q, err := query(r, "category", "manufacturer", "site", "medical", "q", "sort", "offset", "limit")

@@ -67,6 +67,7 @@ var apiOps = []apiOp{
 	{"GET /api/v1/devices", "List and search the register.", cordon.RoleViewer,
 		[]string{"category", "manufacturer", "site", "medical", "q", "sort", "offset", "limit"}, nil, 200, deviceList{}},
 	{"GET /api/v1/devices/{id}", "One device: observed and recorded facts and where they differ.", cordon.RoleViewer, nil, nil, 200, Device{}},
+	{"GET /api/v1/devices/{id}/history", "The addresses and host names a device has used, with when each was first and last seen.", cordon.RoleViewer, nil, nil, 200, cordon.DeviceHistory{}},
 	{"PATCH /api/v1/devices/{id}", "Change recorded fields (JSON merge patch: null clears a field).", cordon.RoleAnalyst, nil, cordon.Recorded{}, 200, Device{}},
 	{"GET /api/v1/captures", "List captures, newest first.", cordon.RoleViewer, []string{"status", "offset", "limit"}, nil, 200, captureList{}},
 	{"POST /api/v1/captures", "Upload a capture (multipart field \"file\") to ingest. 202 when queued; 200 with duplicate=true when the same file is already known.", cordon.RoleAnalyst, nil, multipartFile{}, 202, CaptureUpload{}},

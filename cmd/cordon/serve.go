@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 
 	cordonhttp "github.com/cordonsec/cordon/http"
 	"github.com/cordonsec/cordon/http/ui"
@@ -66,6 +67,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Devices: st.devices, Captures: st.captures, Conversations: st.conversations,
 		Users: st.users, Audit: st.audit,
 		Queue: st.worker, CaptureDir: st.captureDir(), MaxUpload: cordonhttp.DefaultMaxUploadBytes,
+		ImportDir: filepath.Join(cfg.data, "imports"),
 		CSRFToken: cordonhttp.CSRFToken,
 		Logger:    logger,
 	})
