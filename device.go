@@ -124,3 +124,13 @@ type Reason struct {
 	Facts      []string `json:"facts"` // "fact=value" strings from Evidence
 	Rule       string   `json:"rule,omitempty"`
 }
+
+// Empty reports whether no DICOM was seen.
+func (d *DICOMInfo) Empty() bool {
+	return d == nil || len(d.AETitles)+len(d.SOPClasses) == 0 && d.ImplementationClassUID == ""
+}
+
+// Empty reports whether no HL7 was seen.
+func (h *HL7Info) Empty() bool {
+	return h == nil || len(h.Applications)+len(h.MessageTypes)+len(h.Facilities) == 0
+}
