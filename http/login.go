@@ -28,6 +28,7 @@ type loginPage struct {
 	Message string
 	Next    string // where to go after signing in
 	CSS     string // the UI's stylesheet, if there is a UI
+	Logo    string // the UI's logo, also the page icon
 }
 
 // localPath returns p if it is a path on this server, else "/": a sign-in
@@ -43,6 +44,7 @@ func (s *Server) newLoginPage(r *http.Request, name, msg string) loginPage {
 	p := loginPage{Name: name, Message: msg, Next: localPath(r.FormValue("next"))}
 	if s.UI != nil {
 		p.CSS = s.UI.AssetPath("cordon.css")
+		p.Logo = s.UI.AssetPath("logo.svg")
 	}
 	return p
 }
@@ -188,19 +190,24 @@ var loginTemplate = template.Must(template.New("login").Parse(`<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · Cordon</title>{{if .CSS}}
-<link rel="stylesheet" href="{{.CSS}}">{{end}}</head>
-<body>
-<main>
-<h1>Sign in to Cordon</h1>
-{{if .Message}}<p role="alert" id="login-error">{{.Message}}</p>{{end}}
+<link rel="stylesheet" href="{{.CSS}}">{{end}}{{if .Logo}}
+<link rel="icon" type="image/svg+xml" href="{{.Logo}}">{{end}}</head>
+<body class="signin">
+<main class="signin-box">
+<p class="signin-brand">{{if .Logo}}<img src="{{.Logo}}" alt="" width="40" height="40">{{end}}<span>Cordon</span></p>
+<section class="card">
+<h1>Sign in</h1>
+{{if .Message}}<div class="banner banner-error" role="alert" id="login-error">{{.Message}}</div>{{end}}
 <form method="post" action="/login">
 <input type="hidden" name="next" value="{{.Next}}">
-<p><label for="name">User name</label><br>
-<input id="name" name="name" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required value="{{.Name}}"{{if .Message}} aria-describedby="login-error"{{end}}></p>
-<p><label for="password">Password</label><br>
-<input id="password" name="password" type="password" autocomplete="current-password" required></p>
-<p><button type="submit">Sign in</button></p>
+<div class="field"><label for="name">User name</label>
+<input id="name" name="name" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="{{.Name}}"{{if .Message}} aria-describedby="login-error"{{end}}></div>
+<div class="field"><label for="password">Password</label>
+<input id="password" name="password" type="password" autocomplete="current-password" required></div>
+<p><button type="submit" class="btn">Sign in</button></p>
 </form>
+</section>
+<p class="muted small">Cordon keeps the connected medical device register. No patient data is stored.</p>
 </main>
 </body>
 </html>
