@@ -43,6 +43,12 @@ type behaviourRule func(d *cordon.Device, ev []cordon.Evidence, im imaging, osr 
 
 var behaviour = []behaviourRule{
 	func(d *cordon.Device, ev []cordon.Evidence, im imaging, osr cordon.Reason) (string, float64, []string) {
+		if e, ok := hasFact(ev, "ip.forwards", nil); ok {
+			return cordon.CategoryNetwork, 0.7, []string{factString(e)}
+		}
+		return "", 0, nil
+	},
+	func(d *cordon.Device, ev []cordon.Evidence, im imaging, osr cordon.Reason) (string, float64, []string) {
 		if im.modality != "" && !im.scp {
 			return cordon.CategoryImagingModality, 0.8, im.modalityFacts
 		}

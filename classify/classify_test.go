@@ -56,6 +56,7 @@ func TestClassify(t *testing.T) {
 			"ntlm.os_version", "10.0.19045",
 		)}, cordon.CategoryWorkstation, "", "", "Windows 10"},
 		{"PrinterByMDNS", cordon.Device{Evidence: evidence("mdns.service", "_ipp._tcp")}, cordon.CategoryPrinter, "", "", ""},
+		{"RouterByForwarding", cordon.Device{Evidence: evidence("ip.forwards", "42")}, cordon.CategoryNetwork, "", "", ""},
 		{"NothingKnown", cordon.Device{Evidence: evidence("ip.ttl", "64")}, cordon.CategoryUnknown, "", "", ""},
 	}
 	for _, tt := range tests {

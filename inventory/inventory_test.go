@@ -57,6 +57,15 @@ func TestDevicesRouterFrontsRemoteHosts(t *testing.T) {
 	if r == nil || r.MAC != router || len(r.IPs) != 1 {
 		t.Fatalf("router device = %+v", r)
 	}
+	forwards := ""
+	for _, e := range r.Evidence {
+		if e.Fact == "ip.forwards" {
+			forwards = e.Value
+		}
+	}
+	if forwards != "7" { // six remote hosts and one internet server
+		t.Errorf("ip.forwards = %q, want 7", forwards)
+	}
 	us := find(devs, "10.50.0.3")
 	if us == nil || !us.MAC.IsZero() {
 		t.Fatalf("remote device = %+v, want one known by IP only", us)

@@ -36,6 +36,9 @@ type device struct {
 	ips   map[netip.Addr]bool
 	facts map[factKey]*cordon.Evidence
 	svcs  map[cordon.Service]bool
+	// fronts counts the addresses a router's MAC sent from on behalf of
+	// other hosts; 0 for ordinary hosts.
+	fronts int
 }
 
 // Devices resolves everything observed so far into devices, each with its
@@ -233,6 +236,7 @@ func (r *resolver) macDevices() {
 		}
 		for ip, sp := range r.inv.bindings[mac] {
 			if r.routers[mac] && !own[ip] {
+				dev.fronts++
 				continue
 			}
 			own[ip] = true

@@ -86,12 +86,17 @@ func (dev *device) finish(opt Options) {
 		dev.facts[k] = e
 	}
 	if !d.MAC.IsZero() {
-		if opt.Vendor != nil {
+		// 00:00:00 is registered (to Xerox) but in traffic it is the mark
+		// of a placeholder or anonymised address, not of a Xerox device.
+		if opt.Vendor != nil && d.MAC.OUI() != [3]byte{} {
 			d.Vendor = opt.Vendor(d.MAC)
 			derive("mac.vendor", d.Vendor, nil)
 		}
 		if d.MAC.IsLocal() {
 			derive("mac.local", "true", nil)
+		}
+		if dev.fronts > 0 {
+			derive("ip.forwards", strconv.Itoa(dev.fronts), nil)
 		}
 		if opt.Virtual != nil {
 			derive("mac.virtual", opt.Virtual(d.MAC), nil)
