@@ -84,7 +84,8 @@ type UserService interface {
 	FindUserByName(ctx context.Context, name string) (*User, error)
 	FindUsers(ctx context.Context) ([]*User, error)
 	// UpdateUser changes role, disabled state and, if non-empty, password
-	// hash. EINVALID, ENOTFOUND.
+	// hash. A new password or disabling the user ends all of the user's
+	// sessions. EINVALID, ENOTFOUND.
 	UpdateUser(ctx context.Context, u *User) error
 	// CountUsers counts users, so that first start can offer set-up.
 	CountUsers(ctx context.Context) (int, error)

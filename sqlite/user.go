@@ -169,6 +169,13 @@ func updateUser(ctx context.Context, tx *Tx, u *cordon.User) error {
 		next.Role, next.Disabled, next.PasswordHash, formatTime(tx.now), u.ID); err != nil {
 		return err
 	}
+	// A new password or a disabled account ends every signed-in browser:
+	// whoever changed it may be shutting out someone who learnt the old one.
+	if u.PasswordHash != "" || next.Disabled {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+	}
 	if err := insertAudit(ctx, tx, "user.update", userObject(u.ID),
 		userAudit{ID: old.ID, Name: old.Name, Role: old.Role, Disabled: old.Disabled},
 		userAudit{ID: next.ID, Name: next.Name, Role: next.Role, Disabled: next.Disabled, PasswordChanged: u.PasswordHash != ""}); err != nil {

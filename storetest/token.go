@@ -190,4 +190,10 @@ func testSessions(t *testing.T, open func(tb testing.TB) *Store) {
 			}
 		})
 	}
+
+	t.Run("NewPasswordEndsSessions", func(t *testing.T) {
+		must(t, e.Users.UpdateUser(e.ctx, &cordon.User{ID: erin.ID, Role: erin.Role, PasswordHash: "$argon2id$new"}))
+		_, _, err := e.Users.FindSessionByHash(e.sys, Hash("s1"))
+		wantCode(t, err, cordon.ENOTFOUND)
+	})
 }
