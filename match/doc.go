@@ -7,7 +7,11 @@
 // unknown, a product seen without a version).
 //
 // It is pure: no I/O, no clock, no logging. An Index is built once from the
-// vulnerabilities and is safe for concurrent use by many goroutines.
+// vulnerabilities and is safe for concurrent use by many goroutines. It
+// remembers what it selected for each distinct device name and the matches
+// of each distinct device (bounded by SetCacheMatches), because a
+// hospital's devices are copies of a few thousand images; see "Vulnerability
+// matching" in docs/benchmarks.md.
 //
 // Rules beyond CPE name matching, each of which is explained where it is
 // applied:

@@ -31,7 +31,7 @@ type result struct {
 // evalConfig evaluates a configuration against the device's names. It
 // returns no unless a vulnerable criterion in a node that is not negated
 // holds: platform criteria are conditions, never findings.
-func evalConfig(c *cordon.Configuration, devs []devCPE) result {
+func evalConfig(c *cordon.Configuration, devs []devCPE, memo *parseMemo) result {
 	and := c.Operator == "AND"
 	cfgLvl := yes
 	if !and {
@@ -47,7 +47,7 @@ func evalConfig(c *cordon.Configuration, devs []devCPE) result {
 		}
 		for mi := range n.CPEMatch {
 			m := &n.CPEMatch[mi]
-			lvl, dev, note := criterion(m, devs)
+			lvl, dev, note := criterion(m, devs, memo)
 			if m.Vulnerable && !n.Negate && lvl > best.lvl {
 				best = result{lvl: lvl, node: ni, crit: mi, dev: dev, note: note}
 			}
@@ -74,15 +74,15 @@ func evalConfig(c *cordon.Configuration, devs []devCPE) result {
 }
 
 // criterion returns how well the best of the device's names satisfies m,
-// which of them, and why it is only possible when it is.
-func criterion(m *cordon.CPEMatch, devs []devCPE) (level, int, string) {
-	c, err := cpe.Parse(m.Criteria)
-	if err != nil {
+// which of them, and why it is only possible when it is. memo may be nil.
+func criterion(m *cordon.CPEMatch, devs []devCPE, memo *parseMemo) (level, int, string) {
+	c, ok := memo.parse(m.Criteria)
+	if !ok {
 		return no, -1, ""
 	}
 	best, bestDev, bestNote := no, -1, ""
 	for i := range devs {
-		lvl, note := nameLevel(&c, m, &devs[i])
+		lvl, note := nameLevel(c, m, &devs[i])
 		if lvl > best {
 			best, bestDev, bestNote = lvl, i, note
 			if best == yes {
@@ -265,4 +265,35 @@ func describeVersion(cv string, m *cordon.CPEMatch) string {
 		s = "a version"
 	}
 	return s
+}
+
+// parseMemo remembers the last few criteria parsed. NVD repeats criteria
+// strings: every range of a product shares one ("linux_kernel:*"), and
+// Windows CVEs name the same releases ("windows_7:-:sp1") again and again,
+// so a handful of entries saves most parsing while matching one device.
+type parseMemo struct {
+	keys  [4]string
+	names [4]cpe.Name
+	ok    [4]bool
+	next  int
+}
+
+// parse returns the parsed criterion s, and false when it is not a valid
+// CPE 2.3 name. The Name is valid until the next call. A nil memo parses
+// every time.
+func (pm *parseMemo) parse(s string) (*cpe.Name, bool) {
+	if pm == nil {
+		c, err := cpe.Parse(s)
+		return &c, err == nil
+	}
+	for i := range pm.keys {
+		if pm.keys[i] == s && s != "" {
+			return &pm.names[i], pm.ok[i]
+		}
+	}
+	i := pm.next
+	pm.next = (pm.next + 1) % len(pm.keys)
+	c, err := cpe.Parse(s)
+	pm.keys[i], pm.names[i], pm.ok[i] = s, c, err == nil
+	return &pm.names[i], pm.ok[i]
 }

@@ -63,7 +63,7 @@ func (r result) match(v *cordon.Vulnerability, d *cordon.Device, devs []devCPE) 
 		n := &cfg.Nodes[ni]
 		for mi := range n.CPEMatch {
 			pm := &n.CPEMatch[mi]
-			if lvl, di, _ := criterion(pm, devs); lvl > no {
+			if lvl, di, _ := criterion(pm, devs, nil); lvl > no {
 				kind := "platform"
 				if pm.Vulnerable {
 					kind = "with"
