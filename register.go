@@ -122,7 +122,8 @@ type DeviceFilter struct {
 	Manufacturer string
 	Site         string
 	Medical      *bool
-	Query        string // free text: hostname, IP, MAC, manufacturer, model, asset tag, serial
+	Query        string   // free text: hostname, IP, MAC, manufacturer, model, asset tag, serial
+	Keys         []string // only devices with these keys (at most 1000)
 	// Sort is a field name, "-" first for descending: "last_seen",
 	// "-first_seen", "category", "manufacturer", "ip", "hostname".
 	Sort   string

@@ -210,6 +210,12 @@ func deviceWhere(f cordon.DeviceFilter) (string, []any) {
 	if f.Medical != nil {
 		where, args = append(where, "medical = ?"), append(args, *f.Medical)
 	}
+	if len(f.Keys) > 0 {
+		where = append(where, "key IN (?"+strings.Repeat(", ?", len(f.Keys)-1)+")")
+		for _, k := range f.Keys {
+			args = append(args, k)
+		}
+	}
 	// Every word of the query must appear somewhere in the search text.
 	// SQLite's LIKE stops at a NUL, which would make the pattern match
 	// everything; no stored text holds one, so it is dropped.
@@ -232,6 +238,9 @@ func findDevices(ctx context.Context, tx *Tx, f cordon.DeviceFilter) ([]*cordon.
 	offset, limit, err := pageBounds(f.Offset, f.Limit)
 	if err != nil {
 		return nil, 0, err
+	}
+	if len(f.Keys) > 1000 {
+		return nil, 0, cordon.Errorf(cordon.EINVALID, "At most 1000 keys may be given.")
 	}
 	sortKey, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
 	if strings.HasPrefix(f.Sort, "-") {

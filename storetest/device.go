@@ -274,3 +274,27 @@ func testHistory(t *testing.T, open func(tb testing.TB) *Store) {
 		t.Errorf("unknown device: err = %v", err)
 	}
 }
+
+func testKeysFilter(t *testing.T, open func(tb testing.TB) *Store) {
+	e := setup(t, open)
+	a := NewDevice("00:09:02:aa:00:01", "10.1.0.5", cordon.CategoryImagingModality)
+	b := NewDevice("00:40:9d:aa:00:02", "10.1.0.6", cordon.CategoryInfusionPump)
+	c := NewDevice("3c:52:82:aa:00:03", "10.2.0.7", cordon.CategoryWorkstation)
+	e.ingest(t, "keys.pcap", Devices(a, b, c), nil)
+	ds, n, err := e.Devices.FindDevices(e.sys, cordon.DeviceFilter{Keys: []string{Key(a), Key(c), "ip:10.9.9.9"}})
+	must(t, err)
+	if n != 2 || len(ds) != 2 {
+		t.Fatalf("got %d devices (total %d), want 2", len(ds), n)
+	}
+	for _, d := range ds {
+		if d.Key != Key(a) && d.Key != Key(c) {
+			t.Errorf("unexpected device %s", d.Key)
+		}
+	}
+	many := make([]string, 1001)
+	for i := range many {
+		many[i] = "ip:10.0.0." + itoa(int64(i))
+	}
+	_, _, err = e.Devices.FindDevices(e.sys, cordon.DeviceFilter{Keys: many})
+	wantCode(t, err, cordon.EINVALID)
+}

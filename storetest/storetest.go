@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Conversation", func(t *testing.T) { testConversations(t, open) })
 	t.Run("RegisterOnly", func(t *testing.T) { testRegisterOnly(t, open) })
 	t.Run("History", func(t *testing.T) { testHistory(t, open) })
+	t.Run("KeysFilter", func(t *testing.T) { testKeysFilter(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -194,6 +194,21 @@ func (h *Handler) conversationsOf(ctx context.Context, key string) ([]conversati
 	if err != nil {
 		return nil, err
 	}
+	// Name the other ends as the register knows them, in one query.
+	var keys []string
+	for _, c := range cs {
+		keys = append(keys, c.Client, c.Server)
+	}
+	peers := map[string]*cordon.DeviceRecord{}
+	if len(keys) > 0 {
+		ds, _, err := h.cfg.Devices.FindDevices(ctx, cordon.DeviceFilter{Keys: keys, Limit: 1000})
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			peers[d.Key] = d
+		}
+	}
 	rows := make([]conversationRow, 0, len(cs))
 	for _, c := range cs {
 		row := conversationRow{Direction: "to", Flows: c.Flows, Bytes: c.Bytes, Hour: c.Hour}
@@ -203,6 +218,10 @@ func (h *Handler) conversationsOf(ctx context.Context, key string) ([]conversati
 		}
 		row.Peer = keyAddress(peer)
 		row.PeerURL = "/devices?q=" + queryEscape(row.Peer)
+		if d := peers[peer]; d != nil {
+			row.Peer = newDeviceRow(d).Name
+			row.PeerURL = "/devices/" + strconv.FormatInt(d.ID, 10)
+		}
 		row.Service = c.Proto + "/" + strconv.Itoa(int(c.Port))
 		if c.App != "" {
 			row.Service = c.App + " (" + row.Service + ")"

@@ -346,7 +346,9 @@ func TestCommunications(t *testing.T) {
 	}
 	e = newTestEnv(t, envOptions{conversations: true})
 	body := e.get("viewer1", e.devicePath(keyCT)).body
-	for _, want := range []string{"10.9.0.5", "dicom (tcp/104)", "contacted by", "f8:bc:12:aa:bb:cc"} {
+	// A peer outside the register shows its address; one in it, its name
+	// and a link to its page.
+	for _, want := range []string{"10.9.0.5", "dicom (tcp/104)", "contacted by", "WS-RECEPTION", `href="` + e.devicePath(keyPC) + `"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("communications lack %q", want)
 		}
