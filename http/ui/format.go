@@ -57,13 +57,26 @@ var fieldLabels = map[string]string{
 	"name": "Name", "status": "Status",
 }
 
-// fieldLabel names a field for people, falling back to the identifier with
-// spaces.
+// fieldLabel names a field for people, falling back to the identifier as a
+// sentence-case phrase ("created_at" → "Created at", "stats.bytes" →
+// "Stats: bytes") so that every label in a list reads alike.
 func fieldLabel(f string) string {
 	if l, ok := fieldLabels[f]; ok {
 		return l
 	}
-	return strings.ReplaceAll(f, "_", " ")
+	parts := strings.Split(f, ".")
+	for i, p := range parts {
+		if l, ok := fieldLabels[p]; ok {
+			parts[i] = l
+			continue
+		}
+		p = strings.ReplaceAll(p, "_", " ")
+		if i == 0 && p != "" {
+			p = strings.ToUpper(p[:1]) + p[1:]
+		}
+		parts[i] = p
+	}
+	return strings.Join(parts, ": ")
 }
 
 // formatUTC shows a time as people read it in a log: "2026-11-02 08:41 UTC".
