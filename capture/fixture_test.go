@@ -18,10 +18,9 @@ type byteOrder interface {
 
 // rec is one record for the fixture writers.
 type rec struct {
-	ts    time.Time
-	data  []byte
-	orig  int // 0 means len(data)
-	iface uint32
+	ts   time.Time
+	data []byte
+	orig int // 0 means len(data)
 }
 
 func (r rec) origLen() uint32 {

@@ -15,7 +15,6 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/cordonsec/cordon"
 )
@@ -296,8 +295,4 @@ func hasFact(ev []cordon.Evidence, fact string, pred func(string) bool) (cordon.
 		}
 	}
 	return cordon.Evidence{}, false
-}
-
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
 }

@@ -35,10 +35,9 @@ type Worker struct {
 	Logger     *slog.Logger
 	Now        func() time.Time
 
-	mu      sync.Mutex
-	queue   []int64
-	wake    chan struct{}
-	started bool
+	mu    sync.Mutex
+	queue []int64
+	wake  chan struct{}
 }
 
 // Path is where a capture's file is kept in dir.

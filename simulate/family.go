@@ -71,7 +71,6 @@ type hl7Spec struct {
 type webSpec struct {
 	server, title string
 	port          uint16
-	tls           bool
 }
 
 // snmpSpec is the system group of an SNMP agent.

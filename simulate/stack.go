@@ -64,7 +64,6 @@ var (
 	stSrv2008 = &stack{name: "srv2008r2", ttl: 128, windows: true, dialects: dialects21, ver: winVersion{6, 1, 7601},
 		nativeOS: "Windows Server 2008 R2 Standard 7601 Service Pack 1", lanman: "Windows Server 2008 R2 Standard 6.1",
 		os: osInfo{"Windows Server 2008 R2", "6.1.7601"}}
-	stSrv2012 = &stack{name: "srv2012r2", ttl: 128, windows: true, dialects: dialects311, ver: winVersion{6, 3, 9600}, os: osInfo{"Windows Server 2012 R2", "6.3.9600"}}
 	stSrv2016 = &stack{name: "srv2016", ttl: 128, windows: true, dialects: dialects311, ver: winVersion{10, 0, 14393}, os: osInfo{"Windows Server 2016", "10.0.14393"}}
 	stSrv2019 = &stack{name: "srv2019", ttl: 128, windows: true, dialects: dialects311, ver: winVersion{10, 0, 17763}, os: osInfo{"Windows Server 2019", "10.0.17763"}}
 	stSrv2022 = &stack{name: "srv2022", ttl: 128, windows: true, dialects: dialects311, ver: winVersion{10, 0, 20348}, os: osInfo{"Windows Server 2022", "10.0.20348"}}

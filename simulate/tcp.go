@@ -167,17 +167,6 @@ func (cn *conn) close() {
 	cn.closed = true
 }
 
-// reset ends the connection with a RST from the server (a refused or
-// aborted service).
-func (cn *conn) reset() {
-	if cn.closed {
-		return
-	}
-	cn.t += cn.rtt / 2
-	cn.seg(false, cn.sseq, cn.cseq, tcpRST|tcpACK, nil, nil)
-	cn.closed = true
-}
-
 // ephemeral returns the host's next client port in its OS's range.
 func (h *host) ephemeral(g *gen) uint16 {
 	lo, n := uint16(49152), uint16(16384) // Windows and IANA

@@ -69,10 +69,7 @@ func parseNBNS(d *Datagram, e Emitter) bool {
 			}
 		}
 	}
-	if first {
-		return false
-	}
-	return true
+	return !first
 }
 
 // nbName decodes the first-level encoding of a NetBIOS name (RFC 1001
