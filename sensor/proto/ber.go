@@ -12,8 +12,9 @@ const (
 	berTimeTicks   = 0x43
 )
 
-// berNext reads one tag-length-value from b. It accepts only what SNMP
-// uses: single-byte tags and definite lengths of up to four bytes.
+// berNext reads one tag-length-value from b. It accepts only what SNMP and
+// X.509 certificates use: single-byte tags and definite lengths of up to
+// four bytes (DER is a subset of BER).
 func berNext(b []byte) (tag byte, val, rest []byte, ok bool) {
 	if len(b) < 2 || b[0]&0x1f == 0x1f {
 		return 0, nil, nil, false

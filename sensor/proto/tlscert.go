@@ -42,38 +42,14 @@ func leafCertificate(msg []byte) []byte {
 	return der
 }
 
-// derNext splits the first tag-length-value off b. Only single-byte tags
-// and definite lengths of up to four bytes occur in certificates.
-func derNext(b []byte) (tag byte, content, rest []byte, ok bool) {
-	if len(b) < 2 || b[0]&0x1f == 0x1f {
-		return 0, nil, nil, false
-	}
-	tag, n, off := b[0], int(b[1]), 2
-	if n&0x80 != 0 {
-		k := n & 0x7f
-		if k == 0 || k > 4 || len(b) < 2+k {
-			return 0, nil, nil, false
-		}
-		n = 0
-		for _, c := range b[2 : 2+k] {
-			n = n<<8 | int(c)
-		}
-		off += k
-	}
-	if n < 0 || n > len(b)-off {
-		return 0, nil, nil, false
-	}
-	return tag, b[off : off+n], b[off+n:], true
-}
-
 // certFields returns the issuer and subject Names and the extensions of a
 // certificate (RFC 5280 §4.1), each as the content of its element.
 func certFields(der []byte) (issuer, subject, extensions []byte, ok bool) {
-	tag, cert, _, ok := derNext(der)
+	tag, cert, _, ok := berNext(der)
 	if !ok || tag != derSequence {
 		return nil, nil, nil, false
 	}
-	tag, tbs, _, ok := derNext(cert)
+	tag, tbs, _, ok := berNext(cert)
 	if !ok || tag != derSequence {
 		return nil, nil, nil, false
 	}
@@ -81,7 +57,7 @@ func certFields(der []byte) (issuer, subject, extensions []byte, ok bool) {
 	i := 0
 	for len(tbs) > 0 {
 		var c []byte
-		tag, c, tbs, ok = derNext(tbs)
+		tag, c, tbs, ok = berNext(tbs)
 		if !ok {
 			return nil, nil, nil, false
 		}
@@ -127,33 +103,33 @@ func emitCertificate(der []byte, ep cordon.Endpoint, e Emitter) {
 // emitSANs emits the DNS names of the subjectAltName extension among the
 // contents of [3] Extensions.
 func emitSANs(exts []byte, ep cordon.Endpoint, e Emitter) {
-	tag, list, _, ok := derNext(exts)
+	tag, list, _, ok := berNext(exts)
 	if !ok || tag != derSequence {
 		return
 	}
 	for len(list) > 0 {
 		var ext []byte
-		if tag, ext, list, ok = derNext(list); !ok || tag != derSequence {
+		if tag, ext, list, ok = berNext(list); !ok || tag != derSequence {
 			return
 		}
-		tag, oid, rest, ok := derNext(ext)
+		tag, oid, rest, ok := berNext(ext)
 		if !ok || tag != derOID || !bytes.Equal(oid, oidSubjectAltName) {
 			continue
 		}
-		if tag, _, r, ok := derNext(rest); ok && tag == derBoolean {
+		if tag, _, r, ok := berNext(rest); ok && tag == derBoolean {
 			rest = r // critical
 		}
-		tag, value, _, ok := derNext(rest)
+		tag, value, _, ok := berNext(rest)
 		if !ok || tag != derOctetString {
 			return
 		}
-		tag, names, _, ok := derNext(value)
+		tag, names, _, ok := berNext(value)
 		if !ok || tag != derSequence {
 			return
 		}
 		for n := 0; len(names) > 0 && n < tlsMaxSANs; {
 			var name []byte
-			if tag, name, names, ok = derNext(names); !ok {
+			if tag, name, names, ok = berNext(names); !ok {
 				return
 			}
 			if tag == derDNSName {
@@ -197,7 +173,7 @@ func formatDN(buf, name []byte) ([]byte, bool) {
 	var rdnArr [32][]byte
 	rdns := rdnArr[:0]
 	for len(name) > 0 {
-		tag, set, rest, ok := derNext(name)
+		tag, set, rest, ok := berNext(name)
 		if !ok || tag != derSet {
 			return buf, false
 		}
@@ -209,16 +185,16 @@ func formatDN(buf, name []byte) ([]byte, bool) {
 			buf = append(buf, ',')
 		}
 		for j, set := 0, rdns[i]; len(set) > 0; j++ {
-			tag, atv, rest, ok := derNext(set)
+			tag, atv, rest, ok := berNext(set)
 			if !ok || tag != derSequence {
 				return buf, false
 			}
 			set = rest
-			tag, oid, v, ok := derNext(atv)
+			tag, oid, v, ok := berNext(atv)
 			if !ok || tag != derOID {
 				return buf, false
 			}
-			vtag, value, _, ok := derNext(v)
+			vtag, value, _, ok := berNext(v)
 			if !ok {
 				return buf, false
 			}
