@@ -4,132 +4,42 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/internal/browsertest"
 	"github.com/cordonsec/cordon/simulate"
 )
 
-// browser is headless Chromium driven by a test, with what it reported:
-// script exceptions, console errors and log entries of level error (among
-// them Content-Security-Policy violations and failed loads).
+// browser is headless Chromium walking through the UI for one test.
 type browser struct {
+	*browsertest.Browser
 	t   *testing.T
 	ctx context.Context
-
-	mu       sync.Mutex
-	problems []string
 }
 
-// chromiumPath finds Debian's chromium, or "" when it is not installed.
-func chromiumPath() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// newBrowser starts headless Chromium with a fresh profile, or skips the
-// test when there is none to start.
+// newBrowser starts headless Chromium, or skips the test when there is none
+// to start. One bound covers the whole walk through the UI, so that a page
+// that never shows what is awaited fails the test instead of hanging it.
 func newBrowser(t *testing.T) *browser {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-	path := chromiumPath()
-	if path == "" {
-		t.Skip("chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1366, 900),
-	)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	// One bound for the whole walk through the UI, so that a page that
-	// never shows what is awaited fails the test instead of hanging it.
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-
-	b := &browser{t: t, ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			b.report("exception: " + ev.ExceptionDetails.Text)
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.EntryLevelError {
-				b.report("log: " + ev.Entry.Text + " (" + ev.Entry.URL + ")")
-			}
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.ConsoleAPICalledTypeError {
-				b.report("console error")
-			}
-		}
-	})
-	if err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	// The protocol domains report nothing until enabled.
-	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	if _, err := chromedp.Call(ctx, runtime.Enable, cdp.Empty{}); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	if _, err := chromedp.Call(ctx, cdplog.Enable, cdp.Empty{}); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return b
-}
-
-func (b *browser) report(s string) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.problems = append(b.problems, s)
+	b := browsertest.Start(t, 3*time.Minute)
+	return &browser{Browser: b, t: t, ctx: b.Ctx}
 }
 
 // takeProblems returns what the browser reported since the last call.
-func (b *browser) takeProblems() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	p := slices.Clone(b.problems)
-	b.problems = nil
-	return p
-}
+func (b *browser) takeProblems() []string { return b.TakeProblems() }
 
 // noProblems fails the test if the browser reported anything during step.
 func (b *browser) noProblems(step string) {
 	b.t.Helper()
 	for _, p := range b.takeProblems() {
-		// The sign-in page links no icon, so Chromium asks for
-		// /favicon.ico, which the server does not have. Known and harmless;
-		// anything else fails.
-		if strings.Contains(p, "status of 404") && strings.HasSuffix(p, "/favicon.ico)") {
-			b.t.Logf("%s: known: %s", step, p)
-			continue
-		}
 		b.t.Errorf("%s: browser reported %s", step, p)
 	}
 }
