@@ -114,3 +114,25 @@ func TestParseProfilesErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseProfiles feeds arbitrary bytes to the parser of users' profile
+// files (--profiles): an error or profiles that compile, never a panic.
+func FuzzParseProfiles(f *testing.F) {
+	f.Add([]byte(`{"profiles": [{"id": "x", "category": "iot", "rules": [{"fact": "a", "op": "regex", "value": "^a+$", "weight": 0.5}]}]}`))
+	f.Add([]byte(`{"profiles": [{"id": "x", "category": "toaster"}]}`))
+	f.Add([]byte(`{"profiles": [`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ps, err := ParseProfiles("fuzz.json", data)
+		if err != nil {
+			if cordon.ErrorCode(err) != cordon.EINVALID {
+				t.Fatalf("error %v is not EINVALID", err)
+			}
+			return
+		}
+		for _, p := range ps {
+			for i := range p.Rules {
+				p.Rules[i].Match("value") // compiled rules must be usable
+			}
+		}
+	})
+}
