@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/ingest"
@@ -61,19 +60,16 @@ func ingestFile(ctx context.Context, st *store, path string) (c *cordon.Capture,
 		return nil, false, cordon.Errorf(cordon.EINVALID, "Cannot read %s: %v.", path, err)
 	}
 	defer f.Close()
-	sum, size, err := ingest.Save(st.captureDir(), f, 0)
-	if err != nil {
-		return nil, false, err
-	}
-	c = &cordon.Capture{Name: filepath.Base(path), SHA256: sum, Size: size, CreatedBy: cordon.Actor(ctx)}
-	switch err := st.captures.CreateCapture(ctx, c); {
-	case cordon.ErrorCode(err) == cordon.ECONFLICT && c.Status != cordon.CaptureQueued:
-		return c, true, nil // the same bytes were ingested before: nothing to add
-	case cordon.ErrorCode(err) == cordon.ECONFLICT:
-		// Uploaded to a server that has not reached it yet: ingest it now.
+	// Stored and recorded as any upload is; then ingested here and now
+	// rather than queued for a server.
+	c, dup, err = ingest.Accept(ctx, st.captures, nowQueue{}, st.captureDir(), path, f, 0)
+	switch {
 	case err != nil:
 		return nil, false, err
+	case dup && c.Status != cordon.CaptureQueued:
+		return c, true, nil // the same bytes were ingested before: nothing to add
 	}
+	// New, or uploaded to a server that has not reached it yet.
 	ingestErr := st.worker.IngestOne(ctx, c.ID)
 	c, err = st.captures.FindCaptureByID(ctx, c.ID)
 	switch {
@@ -84,3 +80,8 @@ func ingestFile(ctx context.Context, st *store, path string) (c *cordon.Capture,
 	}
 	return c, false, nil
 }
+
+// nowQueue takes no captures: `cordon ingest` ingests each one itself.
+type nowQueue struct{}
+
+func (nowQueue) Enqueue(int64) {}
