@@ -34,6 +34,11 @@ type Worker struct {
 	Dir        string // where capture files are kept, named by Path
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// AfterCommit, when set, is called with the keys of a committed
+	// capture's devices, so that their findings follow what the capture
+	// showed (a new OS build, new software). Its error is logged: the
+	// capture is in the register either way.
+	AfterCommit func(ctx context.Context, keys []string) error
 
 	mu    sync.Mutex
 	queue []int64
@@ -165,6 +170,11 @@ func (w *Worker) IngestOne(ctx context.Context, id int64) error {
 	}
 	log.Info("ingest done", slog.Int("devices", stats.Devices), slog.Int("new_devices", stats.NewDevices),
 		slog.Uint64("packets", stats.Packets), slog.Duration("took", w.Now().Sub(started)))
+	if w.AfterCommit != nil {
+		if err := w.AfterCommit(ctx, keys); err != nil && ctx.Err() == nil {
+			log.Error("assessing the capture's devices failed", slog.String("error", err.Error()))
+		}
+	}
 	return nil
 }
 

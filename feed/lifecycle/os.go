@@ -62,6 +62,9 @@ var distributions = map[string]string{
 	"suse linux enterprise server": "sles", "sles": "sles", "opensuse leap": "opensuse",
 	"fedora": "fedora", "alpine linux": "alpine-linux", "amazon linux": "amazon-linux",
 	"macos": "macos", "ios": "ios", "android": "android",
+	// Network and virtualisation platforms that hold a hospital together.
+	"cisco ios xe": "cisco-ios-xe", "fortios": "fortios", "pan-os": "pan-os",
+	"vmware esxi": "vmware-esxi",
 }
 
 // osQuery maps a cordon.OS to a lifecycle product and its candidate cycles.

@@ -11,7 +11,8 @@ import (
 // excerpts are release cycles of shared/data/endoflife/products
 // (endoflife.date @ a70eca33), rewritten as values: windows.md 10-22h2,
 // 10-21h2-*, 7-sp1 and 5-sp3; windows-server.md 2008-r2-sp1;
-// windows-embedded.md standard-7-sp1; ubuntu.md 20.04 and 24.04.
+// windows-embedded.md standard-7-sp1; ubuntu.md 20.04 and 24.04;
+// cisco-ios-xe.md 17.6.
 var excerpts = []cordon.Lifecycle{
 	{Product: "windows", Release: "10-22h2", Label: "10 22H2", EndOfSupport: day("2025-10-14"), EndOfLife: day("2025-10-14"), EndOfESU: day("2028-10-10"), Latest: "10.0.19045", Source: "https://endoflife.date/windows", CPE: "cpe:2.3:o:microsoft:windows"},
 	{Product: "windows", Release: "10-21h2-iot-lts", Label: "10 21H2 IoT", EndOfSupport: day("2027-01-12"), EndOfLife: day("2032-01-13"), LTS: true, Latest: "10.0.19044", Source: "https://endoflife.date/windows"},
@@ -24,6 +25,7 @@ var excerpts = []cordon.Lifecycle{
 	{Product: "windows-embedded", Release: "standard-7-sp1", Label: "Standard 7 SP1", EndOfSupport: day("2015-10-13"), EndOfLife: day("2020-10-13"), Source: "https://endoflife.date/windows-embedded"},
 	{Product: "ubuntu", Release: "20.04", Label: "20.04 'Focal Fossa'", EndOfSupport: day("2022-10-01"), EndOfLife: day("2025-05-31"), EndOfESU: day("2030-04-02"), LTS: true, Latest: "20.04.6", Source: "https://endoflife.date/ubuntu", CPE: "cpe:2.3:o:canonical:ubuntu_linux"},
 	{Product: "ubuntu", Release: "24.04", Label: "24.04 'Noble Numbat'", EndOfSupport: day("2026-05-31"), EndOfLife: day("2029-05-31"), EndOfESU: day("2034-04-25"), LTS: true, Latest: "24.04.3", Source: "https://endoflife.date/ubuntu", CPE: "cpe:2.3:o:canonical:ubuntu_linux"},
+	{Product: "cisco-ios-xe", Release: "17.6", Label: "17.6", EndOfSupport: day("2023-01-30"), EndOfLife: day("2024-07-30"), LTS: true, Source: "https://endoflife.date/cisco-ios-xe"},
 	{Product: "acme", Release: "1", EndOfLife: DateUnknown, Source: "test"},
 	{Product: "acme", Release: "2", Source: "test"},
 }
@@ -63,6 +65,7 @@ func TestSupportState(t *testing.T) {
 		{name: "NoOS", os: cordon.OS{}, state: Unknown, reasonHas: "not identified"},
 		{name: "NoRelease", os: cordon.OS{Name: "Windows Server 2019"}, state: Unknown, reasonHas: "no lifecycle release matches"},
 		{name: "NoProduct", os: cordon.OS{Name: "Debian", Version: "12"}, state: Unknown, reasonHas: "no lifecycle data loaded"},
+		{name: "CiscoIOSXE", os: cordon.OS{Name: "Cisco IOS XE", Version: "17.6.5"}, state: Unsupported, since: "2024-07-30", release: "17.6"},
 		{name: "NoMapping", os: cordon.OS{Name: "Cisco IOS", Version: "15.2"}, state: Unknown, reasonHas: "no lifecycle data for Cisco IOS"},
 		{name: "NotCPE", cpe: "cpe:/o:microsoft:windows_7", state: Unknown, reasonHas: "not a CPE 2.3 name"},
 	}
