@@ -38,6 +38,8 @@ func store(db *sqlite.DB) *storetest.Store {
 		Users:         sqlite.NewUserService(db),
 		Audit:         sqlite.NewAuditService(db),
 		Conversations: sqlite.NewConversationService(db),
+		Intel:         sqlite.NewIntelService(db),
+		Findings:      sqlite.NewFindingService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -27,6 +27,8 @@ type Store struct {
 	Audit    cordon.AuditService
 	// Conversations reads the communications ingest stores.
 	Conversations cordon.ConversationService
+	Intel         cordon.IntelService
+	Findings      cordon.FindingService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -49,6 +51,8 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("RegisterOnly", func(t *testing.T) { testRegisterOnly(t, open) })
 	t.Run("History", func(t *testing.T) { testHistory(t, open) })
 	t.Run("KeysFilter", func(t *testing.T) { testKeysFilter(t, open) })
+	t.Run("Intel", func(t *testing.T) { testIntel(t, open) })
+	t.Run("Finding", func(t *testing.T) { testFindings(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.
