@@ -17,7 +17,7 @@ import (
 // callers and each role, with the status expected. A route missing from the
 // table fails the test.
 func TestAccess(t *testing.T) {
-	e := MustOpenEnv(t, nil)
+	e, _ := mustOpenIntelEnv(t, nil)
 	ctx := cordon.NewContextWithUser(context.Background(), &cordon.User{Name: "test-setup"})
 	other := &cordon.User{Name: "other", Role: cordon.RoleViewer, PasswordHash: fastHash()}
 	must(t, e.s.UserService.CreateUser(ctx, other))
@@ -82,6 +82,20 @@ func TestAccess(t *testing.T) {
 			return req{method: "DELETE", path: "/api/v1/tokens/" + otherToken()}
 		}, [4]int{401, 404, 404, 204}},
 		{"GET /api/v1/audit", get("/api/v1/audit"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/findings", get("/api/v1/findings?kev=true"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/findings/{id}", get("/api/v1/findings/1"), [4]int{401, 200, 200, 200}},
+		{"POST /api/v1/findings/{id}/status", func(string) req {
+			return jsonReq("POST", "/api/v1/findings/1/status", `{"status": "fixed"}`)
+		}, [4]int{401, 403, 200, 200}},
+		{"GET /api/v1/affected", get("/api/v1/affected?cve=CVE-2017-0144"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/vulnerabilities/{cve}", get("/api/v1/vulnerabilities/CVE-2017-0144"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/advisories", get("/api/v1/advisories"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/advisories/{advisory}", get("/api/v1/advisories/ICSMA-17-009-01A"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/feeds", get("/api/v1/feeds"), [4]int{401, 200, 200, 200}},
+		{"POST /api/v1/feeds", func(string) req { return feedReq("known_exploited_vulnerabilities.json", kevCatalog) }, [4]int{401, 403, 403, 201}},
+		{"GET /api/v1/worklist", get("/api/v1/worklist"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/devices/{id}/exposure", get("/api/v1/devices/" + dev + "/exposure"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/exposure/summary", get("/api/v1/exposure/summary"), [4]int{401, 200, 200, 200}},
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

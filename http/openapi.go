@@ -50,6 +50,18 @@ type (
 	tokenList struct {
 		Tokens []cordon.Token `json:"tokens"`
 	}
+	findingList struct {
+		Findings []cordon.Finding `json:"findings"`
+		pageInfo
+	}
+	exposureList struct {
+		Exposures []cordon.Exposure `json:"exposures"`
+		pageInfo
+	}
+	advisoryList struct {
+		Advisories []cordon.Advisory `json:"advisories"`
+		pageInfo
+	}
 	pageInfo struct {
 		Total  int `json:"total"`
 		Offset int `json:"offset"`
@@ -82,15 +94,34 @@ var apiOps = []apiOp{
 	{"POST /api/v1/tokens", "Create an API token; the secret is in this answer only.", cordon.RoleViewer, nil, TokenCreate{}, 201, TokenCreated{}},
 	{"DELETE /api/v1/tokens/{id}", "Revoke an API token (your own, or any as an admin).", cordon.RoleViewer, nil, nil, 204, nil},
 	{"GET /api/v1/audit", "The audit log, newest first.", cordon.RoleViewer, []string{"object", "actor", "offset", "limit"}, nil, 200, auditList{}},
+	{"GET /api/v1/findings", "List findings (vulnerabilities that apply to devices), most urgent first by default. Findings no longer found are left out.", cordon.RoleViewer,
+		[]string{"device", "cve", "status:finding", "match", "severity", "kev", "site", "category", "sort:finding", "offset", "limit"}, nil, 200, findingList{}},
+	{"GET /api/v1/findings/{id}", "One finding with its evidence, KEV, EPSS, CVSS, fix and workflow status.", cordon.RoleViewer, nil, nil, 200, cordon.Finding{}},
+	{"POST /api/v1/findings/{id}/status", "Move a finding in the remediation workflow (audited); its device is reassessed before the answer.", cordon.RoleAnalyst, nil, StatusChange{}, 200, cordon.Finding{}},
+	{"GET /api/v1/affected", "For each CVE asked about: whether the store knows it, and the devices it affects now, with their location and owner.", cordon.RoleViewer, []string{"cve:affected"}, nil, 200, Affected{}},
+	{"GET /api/v1/vulnerabilities/{cve}", "One CVE: NVD's record, its KEV listing, its EPSS score and the score's history.", cordon.RoleViewer, nil, nil, 200, VulnerabilityDetail{}},
+	{"GET /api/v1/advisories", "List CSAF advisories (such as CISA ICSMA), newest update first.", cordon.RoleViewer, []string{"cve:advisory", "offset", "limit"}, nil, 200, advisoryList{}},
+	{"GET /api/v1/advisories/{advisory}", "One advisory: affected and fixed products, remediations and scores.", cordon.RoleViewer, nil, nil, 200, cordon.Advisory{}},
+	{"GET /api/v1/feeds", "What the store holds from each intelligence source, and the latest imports.", cordon.RoleViewer, nil, nil, 200, FeedOverview{}},
+	{"POST /api/v1/feeds", "Import one feed file (NVD, KEV, EPSS, CSAF or lifecycle; gzip or xz allowed), as the raw body with ?name= or in the multipart field \"file\". 201 after a change, with findings reassessed; 200 with unchanged=true when the same file was imported before.", cordon.RoleAdmin, []string{"name"}, feedUpload{}, 201, FeedUpload{}},
+	{"GET /api/v1/worklist", "Device exposures, highest risk first: the order to work in.", cordon.RoleViewer,
+		[]string{"site", "category", "medical", "unsupported", "kev:worklist", "min_score", "offset", "limit"}, nil, 200, exposureList{}},
+	{"GET /api/v1/devices/{id}/exposure", "A device's exposure: its risk with the factors that make it, the support state of what it runs, and counts of its findings. 404 if never assessed.", cordon.RoleViewer, nil, nil, 200, cordon.Exposure{}},
+	{"GET /api/v1/exposure/summary", "Exposure across the register at a glance, for the dashboard.", cordon.RoleViewer, nil, nil, 200, cordon.ExposureSummary{}},
 }
 
-// multipartFile stands for an upload's form in the document, and
-// registerUpload and registerImport for a register's.
+// multipartFile stands for an upload's form in the document,
+// registerUpload and registerImport for a register's, and feedUpload for a
+// feed file's.
 type (
 	multipartFile  struct{}
 	registerUpload struct{}
 	registerImport struct{}
+	feedUpload     struct{}
 )
+
+// cveParam is a CVE ID's schema.
+var cveParam = map[string]any{"type": "string", "pattern": "^CVE-[0-9]{4}-[0-9]{4,19}$", "example": "CVE-2017-0144"}
 
 var queryParams = map[string]map[string]any{
 	"category":     {"description": "Device category, one of the cordon analyze categories.", "schema": map[string]any{"type": "string", "enum": cordon.Categories}},
@@ -106,6 +137,27 @@ var queryParams = map[string]map[string]any{
 	"object":       {"description": "Changed object, such as device:12 or user:3.", "schema": map[string]any{"type": "string"}},
 	"actor":        {"description": "Who made the change.", "schema": map[string]any{"type": "string"}},
 	"format":       {"description": "The export's format.", "schema": map[string]any{"type": "string", "enum": []string{"csv", "json"}, "default": "csv"}},
+	// A name with ":" is a parameter whose meaning depends on the route;
+	// the part before ":" is its name.
+	"device":         {"description": "Device ID or MAC address.", "schema": map[string]any{"type": "string"}},
+	"cve":            {"description": "CVE IDs: repeat the parameter or separate them with commas (at most 1000).", "style": "form", "explode": true, "schema": map[string]any{"type": "array", "items": cveParam, "maxItems": maxFilterCVEs}},
+	"cve:affected":   {"description": "CVE IDs: repeat the parameter or separate them with commas (1 to 100).", "required": true, "style": "form", "explode": true, "schema": map[string]any{"type": "array", "items": cveParam, "minItems": 1, "maxItems": maxAffectedCVEs}},
+	"cve:advisory":   {"description": "Only advisories naming this CVE.", "schema": cveParam},
+	"status:finding": {"description": "Workflow status.", "schema": map[string]any{"type": "string", "enum": cordon.FindingStatuses}},
+	"match":          {"description": "confirmed: the evidence pins an affected version; possible: it cannot.", "schema": map[string]any{"type": "string", "enum": findingMatches}},
+	"severity":       {"description": "Severity from the chosen CVSS score.", "schema": map[string]any{"type": "string", "enum": findingSeverities}},
+	"kev":            {"description": "Only findings listed in CISA KEV (true) or only others (false).", "schema": map[string]any{"type": "boolean"}},
+	"kev:worklist":   {"description": "Only devices with at least one KEV finding (true) or with none (false).", "schema": map[string]any{"type": "boolean"}},
+	"sort:finding":   {"description": "priority: KEV, then EPSS, then CVSS, highest first.", "schema": map[string]any{"type": "string", "enum": findingSorts, "default": "priority"}},
+	"unsupported":    {"description": "Only devices running something out of support (true) or only others (false).", "schema": map[string]any{"type": "boolean"}},
+	"min_score":      {"description": "Only devices whose risk score is at least this.", "schema": map[string]any{"type": "integer", "minimum": 0, "maximum": 100}},
+	"name":           {"description": "The feed file's name (its format is told by name and content); for a multipart upload, default the file's name.", "schema": map[string]any{"type": "string", "example": "known_exploited_vulnerabilities.json"}},
+}
+
+// pathParams describes path parameters other than the numeric {id}.
+var pathParams = map[string]map[string]any{
+	"cve":      {"description": "A CVE ID.", "schema": cveParam},
+	"advisory": {"description": "An advisory's tracking ID, such as ICSMA-23-145-01.", "schema": map[string]any{"type": "string", "maxLength": maxAdvisoryID}},
 }
 
 func sortEnum() []string {
@@ -135,12 +187,17 @@ func buildOpenAPI() map[string]any {
 		method, path, _ := strings.Cut(op.route, " ")
 		o := map[string]any{"summary": op.summary, "operationId": operationID(method, path)}
 		var params []any
-		if strings.Contains(path, "{id}") {
-			params = append(params, map[string]any{"name": "id", "in": "path", "required": true,
-				"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}})
+		for _, name := range pathNames(path) {
+			p := map[string]any{"name": name, "in": "path", "required": true,
+				"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1}}
+			for k, v := range pathParams[name] {
+				p[k] = v
+			}
+			params = append(params, p)
 		}
 		for _, q := range op.query {
-			p := map[string]any{"name": q, "in": "query"}
+			name, _, _ := strings.Cut(q, ":")
+			p := map[string]any{"name": name, "in": "query"}
 			for k, v := range queryParams[q] {
 				p[k] = v
 			}
@@ -156,6 +213,15 @@ func buildOpenAPI() map[string]any {
 				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
 					"properties": map[string]any{
 						"file": map[string]any{"type": "string", "format": "binary", "description": "A pcap, pcapng or gzip-compressed capture."},
+						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
+					}}}}}
+		case feedUpload:
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary",
+					"description": "The feed file; name it with ?name=."}},
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{
+						"file": map[string]any{"type": "string", "format": "binary", "description": "The feed file, at most 512 MiB."},
 						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
 					}}}}}
 		case registerUpload, registerImport:
@@ -188,6 +254,12 @@ func buildOpenAPI() map[string]any {
 				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
 			responses["413"] = errResp("The capture is too large.")
 		}
+		if op.route == "POST /api/v1/feeds" {
+			responses["200"] = map[string]any{"description": "Imported before: the earlier import, unchanged=true.",
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
+			responses["413"] = errResp("The feed file is too large.")
+			responses["415"] = errResp("The body is a URL-encoded form.")
+		}
 		switch op.body.(type) {
 		case registerUpload, registerImport:
 			responses["413"] = errResp("The register is larger than 20 MiB.")
@@ -205,7 +277,7 @@ func buildOpenAPI() map[string]any {
 		if params != nil || op.body != nil {
 			responses["400"] = errResp("A parameter or the body is invalid; the message says which.")
 		}
-		if strings.Contains(path, "{id}") {
+		if strings.Contains(path, "{") {
 			responses["404"] = errResp("No such object.")
 		}
 		if path == "/healthz" {
@@ -240,6 +312,17 @@ func buildOpenAPI() map[string]any {
 			},
 		},
 	}
+}
+
+// pathNames returns the names of a path's parameters, in order.
+func pathNames(path string) []string {
+	var names []string
+	for _, seg := range strings.Split(path, "/") {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
+			names = append(names, strings.Trim(seg, "{}"))
+		}
+	}
+	return names
 }
 
 // operationID names an operation: "GET /api/v1/devices/{id}" is getDevicesId.

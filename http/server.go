@@ -71,6 +71,13 @@ type Server struct {
 	UserService    cordon.UserService
 	AuditService   cordon.AuditService
 	Ingester       Ingester
+	// IntelService, FindingService and Assessor serve vulnerability
+	// intelligence, findings and exposure. Without them those routes
+	// answer 500 (and log why); without an Assessor, changes are stored
+	// and reflected at the next assessment run.
+	IntelService   cordon.IntelService
+	FindingService cordon.FindingService
+	Assessor       cordon.Assessor
 	// UI, when set, serves the pages; without it "/" is a bare page that
 	// says who is signed in.
 	UI UI
@@ -103,6 +110,9 @@ func NewServer() *Server {
 	s.registerUserRoutes()
 	s.registerTokenRoutes()
 	s.registerAuditRoutes()
+	s.registerFindingRoutes()
+	s.registerFeedRoutes()
+	s.registerExposureRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s
