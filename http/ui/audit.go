@@ -74,6 +74,8 @@ func objectURL(obj string) string {
 		return "/devices/" + id
 	case "capture":
 		return "/captures/" + id
+	case "finding":
+		return "/findings/" + id
 	}
 	return ""
 }

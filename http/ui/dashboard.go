@@ -48,6 +48,17 @@ type dashboardPage struct {
 	DiffsFound    int
 	DiffsChecked  int
 	DiffsAllFound bool // every device was checked
+	// Exposure is nil when findings are not configured.
+	Exposure *dashboardExposure
+}
+
+// dashboardExposure is the dashboard's vulnerability panels.
+type dashboardExposure struct {
+	*cordon.ExposureSummary
+	OpenCritical int
+	ByCategory   template.HTML
+	BySite       template.HTML
+	BySeverity   template.HTML
 }
 
 func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request, u *cordon.User) {
@@ -64,6 +75,14 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request, u *cor
 	if err := h.dashboardDifferences(ctx, d); err != nil {
 		h.renderError(w, r, err)
 		return
+	}
+	if h.cfg.Findings != nil {
+		sum, err := h.cfg.Findings.ExposureSummary(ctx)
+		if err != nil {
+			h.renderError(w, r, err)
+			return
+		}
+		d.Exposure = newDashboardExposure(sum)
 	}
 	caps, _, err := h.cfg.Captures.FindCaptures(ctx, cordon.CaptureFilter{Limit: dashboardCaptures})
 	if err != nil {
@@ -188,4 +207,45 @@ func (h *Handler) dashboardDifferences(ctx context.Context, d *dashboardPage) er
 		}
 	}
 	return nil
+}
+
+// newDashboardExposure draws the exposure panels: exposed devices by
+// category and by site, open findings by severity, each bar a link to the
+// list behind it.
+func newDashboardExposure(sum *cordon.ExposureSummary) *dashboardExposure {
+	d := &dashboardExposure{ExposureSummary: sum, OpenCritical: sum.BySeverity[cordon.SeverityCritical]}
+	var cats, sites, sev []chart.Item
+	for _, b := range sum.ByCategory {
+		class := chart.ClassIT
+		if cordon.IsMedicalCategory(b.Name) {
+			class = chart.ClassMedical
+		}
+		cats = append(cats, chart.Item{Label: categoryLabel(b.Name), Value: float64(b.Exposed), Class: class, Href: worklistLink("category", b.Name)})
+	}
+	for _, b := range sum.BySite {
+		label, href := b.Name, worklistLink("site", b.Name)
+		if label == "" {
+			// Devices without a recorded site cannot be filtered to; the
+			// bar still counts them.
+			label, href = "No site recorded", ""
+		}
+		sites = append(sites, chart.Item{Label: label, Value: float64(b.Exposed), Class: chart.ClassAccent, Href: href})
+	}
+	sevClass := map[string]string{cordon.SeverityCritical: chart.ClassDanger, cordon.SeverityHigh: chart.ClassWarning,
+		cordon.SeverityMedium: chart.ClassAccent, cordon.SeverityLow: chart.ClassIT}
+	for _, s := range severities {
+		n, ok := sum.BySeverity[s]
+		if !ok {
+			continue
+		}
+		class, ok := sevClass[s]
+		if !ok {
+			class = chart.ClassMuted
+		}
+		sev = append(sev, chart.Item{Label: s, Value: float64(n), Class: class, Href: "/findings?status=open&severity=" + s})
+	}
+	d.ByCategory = chart.Bars("Exposed devices by category", cats)
+	d.BySite = chart.Bars("Exposed devices by site", sites)
+	d.BySeverity = chart.Bars("Open findings by severity", sev)
+	return d
 }

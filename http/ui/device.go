@@ -46,6 +46,8 @@ type devicePage struct {
 	Conversations  []conversationRow
 	// History is the device's addresses and names over time.
 	History *cordon.DeviceHistory
+	// Vulns is the "Vulnerabilities and support" section.
+	Vulns *deviceVulns
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -151,9 +153,12 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 		}
 		p.History = hist
 	}
+	var err error
+	if p.Vulns, err = h.deviceVulns(r.Context(), d.ID); err != nil {
+		return nil, err
+	}
 	if h.cfg.Conversations != nil {
 		p.CommsAvailable = true
-		var err error
 		if p.Conversations, err = h.conversationsOf(r.Context(), d.Key); err != nil {
 			return nil, err
 		}

@@ -1,9 +1,10 @@
 // Package ui serves Cordon's web pages: the dashboard, the device register
 // and each device's page, the network map, captures, register import and
-// export, users, tokens and the audit log. Pages are rendered on the server
-// with html/template; templates and assets (one stylesheet, one small
-// script, the logo) are embedded, so the server works offline and the pages
-// satisfy a strict Content-Security-Policy without inline script or style.
+// export, the vulnerability worklist, findings and feeds, users, tokens and
+// the audit log. Pages are rendered on the server with html/template;
+// templates and assets (one stylesheet, one small script, the logo) are
+// embedded, so the server works offline and the pages satisfy a strict
+// Content-Security-Policy without inline script or style.
 //
 // The package does not authenticate anyone: the HTTP server in front of it
 // reads the session, puts the user in the request context
@@ -13,8 +14,10 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"html/template"
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -40,6 +43,19 @@ type Config struct {
 	// ImportDir is where an uploaded register waits between the mapping
 	// step and the import (default: CaptureDir/register-imports).
 	ImportDir string
+	// Intel, Findings and Assessor serve the vulnerability pages (findings,
+	// worklist, feeds, affected devices). Each may be nil, in which case
+	// those pages say that findings are not configured.
+	Intel    cordon.IntelService
+	Findings cordon.FindingService
+	// Assessor recomputes a device's findings and risk after a status
+	// change, and every device's after a feed import.
+	Assessor cordon.Assessor
+	// ImportFeed loads one uploaded feed file (name is its file name; the
+	// format is detected from the content), as feeds.Import does; nil
+	// leaves the feeds page without an upload form. An error with code
+	// ECONFLICT and the earlier import means the same file again.
+	ImportFeed func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error)
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
@@ -97,6 +113,10 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerUserRoutes(mux)
 	h.registerTokenRoutes(mux)
 	h.registerAuditRoutes(mux)
+	h.registerWorklistRoutes(mux)
+	h.registerFindingRoutes(mux)
+	h.registerVulnRoutes(mux)
+	h.registerFeedRoutes(mux)
 }
 
 // AssetPath returns the content-hashed URL of an embedded asset such as
