@@ -174,7 +174,7 @@ func TestBrowser(t *testing.T) {
 	b.do("filter the device list",
 		chromedp.SendKeys(chromedp.ID("f-q"), "CT"),
 		chromedp.SetValue(chromedp.ID("f-category"), "imaging_modality"),
-		chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)),
+		chromedp.Click(chromedp.CSS(`main form[role=search] button[type=submit]`)),
 	)
 	b.waitFor("filtered list", `location.search.includes("category=imaging_modality") && document.readyState === "complete"`, 30*time.Second)
 	type row struct{ Href, Name, MAC, Category, Modality string }

@@ -63,8 +63,9 @@ func prepareDemo(ctx context.Context, dir string, devices int, seed uint64, logg
 	defer st.Close()
 	fmt.Fprintf(stdout, "Simulating a hospital network of %d devices (seed %d)…\n", devices, seed)
 	pcap := filepath.Join(dir, "simulated-hospital.pcap")
-	err = writeAtomic(pcap, func(w io.Writer) error {
-		_, err := simulate.Generate(simulate.Config{Seed: seed, Devices: devices}, w)
+	var truth *simulate.Truth
+	err = writeAtomic(pcap, func(w io.Writer) (err error) {
+		truth, err = simulate.Generate(simulate.Config{Seed: seed, Devices: devices}, w)
 		return err
 	})
 	if err != nil {
@@ -76,6 +77,23 @@ func prepareDemo(ctx context.Context, dir string, devices int, seed uint64, logg
 	}
 	os.Remove(pcap) // the register keeps its own copy under captures/
 	fmt.Fprintf(stdout, "Ingested %s: %d devices from %d packets.\n", c.Name, c.Stats.Devices, c.Stats.Packets)
+	n, err := recordDemoRegister(ctx, st.devices, truth)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(stdout, "Recorded site, ward, owner and criticality of %d devices, as an asset register would.\n", n)
+	if n, err = importDemoIntel(ctx, st); err != nil {
+		return "", err
+	}
+	if err := st.assessor.Assess(ctx, nil); err != nil {
+		return "", err
+	}
+	sum, err := st.findings.ExposureSummary(ctx)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(stdout, "Imported %d files of real vulnerability and lifecycle records: %d devices exposed, %d with known exploited vulnerabilities, %d unsupported.\n",
+		n, sum.Exposed, sum.KEVDevices, sum.Unsupported)
 
 	// Letters and digits only, so that it is easy to copy from a terminal.
 	password := strings.Map(func(r rune) rune {

@@ -48,6 +48,9 @@ func commands() []command {
 		{"user", "manage local users: user add NAME --role ROLE", runUser},
 		{"token", "make API tokens: token create --user NAME", runToken},
 		{"simulate", "write a simulated hospital network capture and its ground truth", runSimulate},
+		{"feeds", "load vulnerability intelligence: feeds import FILE|DIR, feeds sync, feeds status", runFeeds},
+		{"findings", "list the vulnerabilities found on devices, most urgent first", runFindings},
+		{"affected", "say which devices, where and whose, a CVE affects: affected CVE-ID...", runAffected},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)
 			return err

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/feeds"
 	cordonhttp "github.com/cordonsec/cordon/http"
 	"github.com/cordonsec/cordon/http/ui"
 )
@@ -61,6 +63,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.DeviceService, srv.CaptureService = st.devices, st.captures
 	srv.UserService, srv.AuditService = st.users, st.audit
 	srv.Ingester = st.worker
+	srv.IntelService, srv.FindingService, srv.Assessor = st.intel, st.findings, st.assessor
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{
@@ -68,6 +71,10 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Users: st.users, Audit: st.audit,
 		Queue: st.worker, CaptureDir: st.captureDir(), MaxUpload: cordonhttp.DefaultMaxUploadBytes,
 		ImportDir: filepath.Join(cfg.data, "imports"),
+		Intel:     st.intel, Findings: st.findings, Assessor: st.assessor,
+		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
+			return feeds.Import(ctx, st.intel, name, r, by)
+		},
 		CSRFToken: cordonhttp.CSRFToken,
 		Logger:    logger,
 	})

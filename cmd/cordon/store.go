@@ -1,13 +1,16 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/assess"
 	"github.com/cordonsec/cordon/classify"
 	"github.com/cordonsec/cordon/ingest"
 	"github.com/cordonsec/cordon/sqlite"
@@ -24,6 +27,9 @@ type store struct {
 	users         cordon.UserService
 	audit         cordon.AuditService
 	conversations cordon.ConversationService
+	intel         cordon.IntelService
+	findings      cordon.FindingService
+	assessor      cordon.Assessor
 	worker        *ingest.Worker
 }
 
@@ -67,12 +73,40 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		users:         sqlite.NewUserService(db),
 		audit:         sqlite.NewAuditService(db),
 		conversations: sqlite.NewConversationService(db),
+		intel:         sqlite.NewIntelService(db),
+		findings:      sqlite.NewFindingService(db),
+	}
+	s.assessor = &assess.Runner{
+		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings,
+		Now: time.Now, Logger: logger,
 	}
 	s.worker = ingest.NewWorker(s.captures, s.ingests, cl, s.captureDir())
 	s.worker.Logger = logger
+	s.worker.AfterCommit = s.assessKeys
 	return s, nil
 }
 
 func (s *store) captureDir() string { return filepath.Join(s.dir, "captures") }
 
 func (s *store) Close() error { return s.db.Close() }
+
+// assessKeys re-assesses the devices with these keys: those a capture just
+// changed.
+func (s *store) assessKeys(ctx context.Context, keys []string) error {
+	var ids []int64
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), 1000)]
+		keys = keys[len(chunk):]
+		recs, _, err := s.devices.FindDevices(ctx, cordon.DeviceFilter{Keys: chunk, Limit: len(chunk)})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			ids = append(ids, r.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.assessor.Assess(ctx, ids)
+}
