@@ -51,6 +51,7 @@ func commands() []command {
 		{"feeds", "load vulnerability intelligence: feeds import FILE|DIR, feeds sync, feeds status", runFeeds},
 		{"findings", "list the vulnerabilities found on devices, most urgent first", runFindings},
 		{"affected", "say which devices, where and whose, a CVE affects: affected CVE-ID...", runAffected},
+		{"worklist", "what to fix first: devices by risk, with the reasons", runWorklist},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)
 			return err
