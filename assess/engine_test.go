@@ -280,3 +280,24 @@ func TestTrafficFrom(t *testing.T) {
 	}
 	_ = time.Now
 }
+
+// An NVD-only finding takes its fix from NVD's patch reference, dated as
+// the CVE; the advisory's own remediation wins where there is one.
+func TestEngine_FixFromNVDPatch(t *testing.T) {
+	in := testIntel()
+	for i := range in.Vulnerabilities {
+		in.Vulnerabilities[i].Patches = []string{"https://vendor.example/patch/" + in.Vulnerabilities[i].ID}
+		in.Vulnerabilities[i].Published = day("2014-04-07")
+	}
+	e := New(in)
+	a := e.Device(workstation(), quiet("mac:00:11:22:33:44:77"), nil, now)
+	f := findingOf(t, a, "CVE-2014-0160")
+	if !f.Fix.Available || f.Fix.Source != "nvd" || !f.Fix.Since.Equal(in.Vulnerabilities[1].Published) || f.Fix.URL != "https://vendor.example/patch/CVE-2014-0160" {
+		t.Errorf("fix from NVD = %+v", f.Fix)
+	}
+	rec := win7Pump()
+	p := findingOf(t, e.Device(rec, quiet(rec.Key), nil, now), "CVE-2017-0144")
+	if p.Fix.Source != "csaf:ICSMA-TEST-PUMP" || !p.Fix.Since.Equal(day("2022-06-01")) {
+		t.Errorf("the advisory's fix should win: %+v", p.Fix)
+	}
+}

@@ -18,11 +18,18 @@ type vulnInfo struct {
 	cvss     *cordon.CVSS      // likewise
 	severity string
 	title    string
-	sources  []string // "nvd", then "kev" and "epss" when present; shared, len == cap
+	sources  []string   // "nvd", then "kev" and "epss" when present; shared, len == cap
+	fix      cordon.Fix // from NVD's patch references; zero when none
 }
 
 func newVulnInfo(v *cordon.Vulnerability) *vulnInfo {
 	vi := &vulnInfo{kev: v.KEV, epss: v.EPSS, cvss: chooseCVSS(v.CVSS), title: title(v.Description), sources: []string{"nvd"}}
+	if len(v.Patches) > 0 {
+		// NVD does not date a reference; the vendor's fix of a CVE with a
+		// patch reference is, as a rule, public when the CVE is.
+		vi.fix = cordon.Fix{Available: true, Since: v.Published, Category: cordon.RemediationVendorFix, URL: v.Patches[0], Source: "nvd",
+			Details: "NVD lists the vendor's patch; its date is taken as the CVE's publication."}
+	}
 	if v.KEV != nil {
 		vi.sources = append(vi.sources, "kev")
 	}
@@ -121,6 +128,10 @@ func (e *Engine) enrich(f *cordon.Finding, nvdMatched bool, advs []match.Advisor
 	if len(advs) > 0 {
 		f.Fix = fix(f.CVE, advs)
 	}
+	if f.Fix.Category == "" && vi != nil {
+		// The advisories, which speak of the product itself, said nothing.
+		f.Fix = vi.fix
+	}
 }
 
 // chooseCVSS picks the score severity comes from: a primary score (NVD's
@@ -177,8 +188,8 @@ func title(desc string) string {
 // fix reads the advisories' remediations for the matched products and the
 // CVE: a vendor fix (the earliest, with its date and details) makes the fix
 // available; "none available" or "no fix planned" say it is not. NVD
-// records as Cordon stores them do not tag references, so an NVD-only
-// finding has an unknown fix.
+// When no advisory says anything, enrich falls back on NVD's patch
+// references.
 func fix(cve string, advs []match.AdvisoryMatch) cordon.Fix {
 	var best, none *cordon.Fix
 	for _, am := range advs {

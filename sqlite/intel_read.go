@@ -55,6 +55,7 @@ func scanVulnerability(row interface{ Scan(...any) error }) (*cordon.Vulnerabili
 		if d.Configurations != nil {
 			v.Configurations = d.Configurations
 		}
+		v.Patches = d.Patches
 		if d.References != nil {
 			v.References = d.References
 		}

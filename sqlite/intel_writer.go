@@ -17,6 +17,7 @@ type vulnDoc struct {
 	CVSS           []cordon.CVSS          `json:"cvss"`
 	Configurations []cordon.Configuration `json:"configurations"`
 	References     []string               `json:"references"`
+	Patches        []string               `json:"patches,omitempty"`
 }
 
 // feedWriter writes the records of one import into its transaction. Its
@@ -147,7 +148,7 @@ func (w *feedWriter) PutVulnerability(v *cordon.Vulnerability) error {
 		if err := checkCVE(id); err != nil {
 			return false, err
 		}
-		doc, err := json.Marshal(vulnDoc{CVSS: v.CVSS, Configurations: v.Configurations, References: v.References})
+		doc, err := json.Marshal(vulnDoc{CVSS: v.CVSS, Configurations: v.Configurations, References: v.References, Patches: v.Patches})
 		if err != nil {
 			return false, cordon.Errorf(cordon.EINVALID, "%s cannot be stored: %v.", id, err)
 		}

@@ -21,7 +21,8 @@ func Vuln(id string, modified time.Time, desc string) *cordon.Vulnerability {
 			{Operator: "OR", CPEMatch: []cordon.CPEMatch{{Vulnerable: true,
 				Criteria: "cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*", VersionEndExcluding: "6.1.7601.23689"}}},
 		}}},
-		References: []string{"https://nvd.nist.gov/vuln/detail/" + id},
+		References: []string{"https://nvd.nist.gov/vuln/detail/" + id, "https://vendor.example/fix/" + id},
+		Patches:    []string{"https://vendor.example/fix/" + id},
 	}
 }
 

@@ -58,6 +58,8 @@ func TestDecode_EternalBlue(t *testing.T) {
 			"http://packetstormsecurity.com/files/154690/DOUBLEPULSAR-Payload-Execution-Neutralization.html",
 			"https://docs.microsoft.com/en-us/security-updates/SecurityBulletins/2017/ms17-010",
 		},
+		// Tagged "Patch" by two sources, kept once.
+		Patches: []string{"https://docs.microsoft.com/en-us/security-updates/SecurityBulletins/2017/ms17-010"},
 		KEV: &cordon.KEVEntry{
 			Name:           "Microsoft SMBv1 Remote Code Execution Vulnerability",
 			DateAdded:      time.Date(2022, 2, 10, 0, 0, 0, 0, time.UTC),

@@ -1,6 +1,7 @@
 package nvd
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -76,7 +77,8 @@ type rawCPEMatch struct {
 }
 
 type rawReference struct {
-	URL string `json:"url"`
+	URL  string   `json:"url"`
+	Tags []string `json:"tags"`
 }
 
 // field returns a pointer to the field of r that a top-level key of a
@@ -216,7 +218,11 @@ func (r *rawCVE) convert() (*cordon.Vulnerability, error) {
 			if ref.URL == "" {
 				return nil, errField("references["+strconv.Itoa(i)+"].url", "missing")
 			}
-			// NVD lists a URL once per source that cites it; keep it once.
+			// NVD lists a URL once per source that cites it, each
+			// with its own tags; keep it once, a patch if any says so.
+			if slices.Contains(ref.Tags, "Patch") && !slices.Contains(v.Patches, ref.URL) {
+				v.Patches = append(v.Patches, ref.URL)
+			}
 			if _, dup := seen[ref.URL]; dup {
 				continue
 			}
