@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // cdxVersions are the CycloneDX specification versions Parse reads. 1.4 to
@@ -111,7 +113,7 @@ func convertCycloneDX(name string, b *cdxBOM) (*SBOM, error) {
 	}
 	refs := make(map[string]int) // bom-ref → index in s.Components, -1 for the subject
 	if m := b.Metadata; m != nil {
-		s.Created = parseTimestamp(&w, "metadata.timestamp", m.Timestamp)
+		s.Created = docerr.ParseTime(&w, "metadata.timestamp", m.Timestamp)
 		for _, a := range m.Authors {
 			if a.Name != "" {
 				s.Authors = append(s.Authors, a.Name)
@@ -151,7 +153,7 @@ func convertCycloneDX(name string, b *cdxBOM) (*SBOM, error) {
 	for i, d := range b.Dependencies {
 		j, ok := refs[d.Ref]
 		if !ok {
-			w.addf("dependencies[%d]: ref %q names no component", i, d.Ref)
+			w.Addf("dependencies[%d]: ref %q names no component", i, d.Ref)
 			continue
 		}
 		deps := append([]string(nil), d.DependsOn...)
@@ -161,7 +163,7 @@ func convertCycloneDX(name string, b *cdxBOM) (*SBOM, error) {
 			s.Components[j].DependsOn = append(s.Components[j].DependsOn, deps...)
 		}
 	}
-	s.Warnings = w.done()
+	s.Warnings = w.List()
 	return s, nil
 }
 

@@ -16,7 +16,7 @@ func checkCPE(w *warnings, path, v string) string {
 		return ""
 	}
 	if _, err := cpe.Parse(v); err != nil {
-		w.addf("%s: CPE %.80q is not a valid CPE 2.3 formatted string and was left out: %v", path, v, err)
+		w.Addf("%s: CPE %.80q is not a valid CPE 2.3 formatted string and was left out: %v", path, v, err)
 		return ""
 	}
 	return v
@@ -32,7 +32,7 @@ func checkPURL(w *warnings, path, v string) string {
 		return ""
 	}
 	if !validPURL(v) {
-		w.addf("%s: purl %.80q is not a package URL (pkg:type/name) and was left out", path, v)
+		w.Addf("%s: purl %.80q is not a package URL (pkg:type/name) and was left out", path, v)
 		return ""
 	}
 	return v

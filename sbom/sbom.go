@@ -3,11 +3,10 @@ package sbom
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // Formats of an SBOM, as reported in SBOM.Format.
@@ -22,7 +21,6 @@ const (
 const (
 	MaxSize       = 64 << 20 // bytes in one document
 	MaxComponents = 100_000  // components after nested ones are flattened
-	maxWarnings   = 1000     // warnings kept; the rest are counted
 )
 
 // SBOM is a software bill of materials read from CycloneDX or SPDX: the
@@ -138,36 +136,22 @@ func parseJSON(name string, data []byte) (*SBOM, error) {
 	return nil, invalidf(name, "the JSON has neither \"bomFormat\" (CycloneDX) nor \"spdxVersion\" (SPDX), so it is not an SBOM Cordon reads")
 }
 
-// invalidf returns an EINVALID error whose message starts with the
-// document's name and ends with a full stop.
+// invalidf returns an EINVALID error naming the document ("SBOM" when
+// it has no name).
 func invalidf(name, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
 	if name == "" {
 		name = "SBOM"
 	}
-	return cordon.Errorf(cordon.EINVALID, "%s: %s", name, msg)
+	return docerr.Invalidf(name, format, args...)
 }
 
-// warnings collects non-fatal problems up to maxWarnings.
-type warnings struct {
-	list    []string
-	dropped int
-}
-
-func (w *warnings) addf(format string, args ...any) {
-	if len(w.list) >= maxWarnings {
-		w.dropped++
-		return
+// jsonError words a JSON decoding error with its line and column.
+func jsonError(name string, data []byte, err error) error {
+	if name == "" {
+		name = "SBOM"
 	}
-	w.list = append(w.list, fmt.Sprintf(format, args...))
+	return docerr.JSON(name, data, err)
 }
 
-func (w *warnings) done() []string {
-	if w.dropped > 0 {
-		return append(w.list, fmt.Sprintf("%d more warnings not shown", w.dropped))
-	}
-	return w.list
-}
+// warnings collects non-fatal problems.
+type warnings = docerr.Warnings

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // spdxVersions are the SPDX versions read. 2.2 JSON has the same shape as
@@ -70,7 +72,7 @@ func parseSPDX(name string, data []byte) (*SBOM, error) {
 		SpecVersion: strings.TrimPrefix(doc.SPDXVersion, "SPDX-"),
 		Serial:      doc.DocumentNamespace,
 		Name:        doc.Name,
-		Created:     parseTimestamp(&w, "creationInfo.created", doc.CreationInfo.Created),
+		Created:     docerr.ParseTime(&w, "creationInfo.created", doc.CreationInfo.Created),
 	}
 	for _, c := range doc.CreationInfo.Creators {
 		// "Tool:" creators made the file; people and organizations wrote it.
@@ -151,7 +153,7 @@ func parseSPDX(name string, data []byte) (*SBOM, error) {
 		}
 		s.Components = append(s.Components, c)
 	}
-	s.Warnings = w.done()
+	s.Warnings = w.List()
 	return s, nil
 }
 
@@ -164,7 +166,7 @@ func setParent(w *warnings, comps []Component, index map[string]int, rel int, ch
 		return
 	}
 	if comps[j].Parent != "" && comps[j].Parent != parent {
-		w.addf("relationships[%d]: %s is contained in both %s and %s; the first is kept", rel, child, comps[j].Parent, parent)
+		w.Addf("relationships[%d]: %s is contained in both %s and %s; the first is kept", rel, child, comps[j].Parent, parent)
 		return
 	}
 	comps[j].Parent = parent
@@ -211,7 +213,7 @@ func spdxConvert(w *warnings, path string, p *spdxPackage) Component {
 			case c.CPE == "":
 				c.CPE = v
 			default:
-				w.addf("%s: %s has a second CPE %.80q; only the first is kept", rp, p.SPDXID, v)
+				w.Addf("%s: %s has a second CPE %.80q; only the first is kept", rp, p.SPDXID, v)
 			}
 		case category == "PACKAGE-MANAGER" && r.ReferenceType == "purl":
 			if v := checkPURL(w, rp, r.ReferenceLocator); v != "" && c.PURL == "" {
@@ -224,7 +226,7 @@ func spdxConvert(w *warnings, path string, p *spdxPackage) Component {
 		c.EndOfSupportRaw = p.ValidUntilDate
 		c.EndOfSupport = parseSupportDate(p.ValidUntilDate)
 		if c.EndOfSupport.IsZero() {
-			w.addf("%s.validUntilDate: %q is not a date", path, p.ValidUntilDate)
+			w.Addf("%s.validUntilDate: %q is not a date", path, p.ValidUntilDate)
 		}
 	}
 	return c

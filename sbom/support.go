@@ -73,17 +73,3 @@ func parseSupportDate(v string) time.Time {
 	}
 	return time.Time{}
 }
-
-// parseTimestamp reads a document's creation time. A bad one is a warning
-// and a zero time: it does not make the components any less usable.
-func parseTimestamp(w *warnings, field, v string) time.Time {
-	if v == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		w.addf("%s: %q is not an RFC 3339 date and time; ignored", field, v)
-		return time.Time{}
-	}
-	return t.UTC()
-}

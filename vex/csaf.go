@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // csafStatuses lists the product_status lists read, in the order their
@@ -118,7 +120,7 @@ func parseCSAF(name string, data []byte) (*Document, error) {
 		Format:    FormatCSAF,
 		ID:        d.Document.Tracking.ID,
 		Author:    d.Document.Publisher.Name,
-		Timestamp: parseTime(&w, "document.tracking.current_release_date", d.Document.Tracking.CurrentReleaseDate),
+		Timestamp: docerr.ParseTime(&w, "document.tracking.current_release_date", d.Document.Tracking.CurrentReleaseDate),
 	}
 
 	products := make(map[string]Product)
@@ -182,7 +184,7 @@ func parseCSAF(name string, data []byte) (*Document, error) {
 			path := fmt.Sprintf("product_tree.relationships[%d]", i)
 			base, ok := products[r.ProductReference]
 			if !ok {
-				w.addf("%s: product_reference %q names no product", path, r.ProductReference)
+				w.Addf("%s: product_reference %q names no product", path, r.ProductReference)
 			}
 			if err := add(path+".full_product_name", &r.FullProductName, base); err != nil {
 				return nil, err
@@ -208,7 +210,7 @@ func parseCSAF(name string, data []byte) (*Document, error) {
 		}
 		doc.Statements = append(doc.Statements, sts...)
 	}
-	doc.Warnings = w.done()
+	doc.Warnings = w.List()
 	return doc, nil
 }
 
@@ -297,7 +299,7 @@ func csafStatements(name string, w *warnings, path string, v *csafVulnerability,
 		for j, pid := range ids {
 			p, ok := products[pid]
 			if !ok {
-				w.addf("%s.product_status.%s[%d]: product_id %q is not in the product tree", path, s.list, j, pid)
+				w.Addf("%s.product_status.%s[%d]: product_id %q is not in the product tree", path, s.list, j, pid)
 				p = Product{Ref: pid}
 			}
 			key := [3]string{justification[pid], strings.Join(impact[pid], "\n"), strings.Join(action[pid], "\n")}
@@ -318,7 +320,7 @@ func csafStatements(name string, w *warnings, path string, v *csafVulnerability,
 		}
 	}
 	if len(out) == 0 {
-		w.addf("%s (%s): no product_status; no statement made", path, id)
+		w.Addf("%s (%s): no product_status; no statement made", path, id)
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // cdxStates maps CycloneDX analysis.state to a status (see doc.go).
@@ -124,7 +126,7 @@ func parseCycloneDX(name string, data []byte) (*Document, error) {
 		}
 	}
 	if m := d.Metadata; m != nil {
-		doc.Timestamp = parseTime(&w, "metadata.timestamp", m.Timestamp)
+		doc.Timestamp = docerr.ParseTime(&w, "metadata.timestamp", m.Timestamp)
 		for _, c := range []*cdxContact{m.Manufacturer, m.Manufacture, m.Supplier} {
 			if c != nil && c.Name != "" && doc.Author == "" {
 				doc.Author = c.Name
@@ -147,7 +149,7 @@ func parseCycloneDX(name string, data []byte) (*Document, error) {
 		if v.Analysis == nil || v.Analysis.State == "" {
 			// A vulnerability without an analysis is a scanner's report,
 			// not a statement; treating it as one would invent a status.
-			w.addf("%s (%s): no analysis.state; not a VEX statement, skipped", path, v.ID)
+			w.Addf("%s (%s): no analysis.state; not a VEX statement, skipped", path, v.ID)
 			continue
 		}
 		a := v.Analysis
@@ -157,7 +159,7 @@ func parseCycloneDX(name string, data []byte) (*Document, error) {
 			RawJustification: a.Justification,
 			Detail:           a.Detail,
 			Responses:        a.Response,
-			Timestamp:        parseTime(&w, path+".analysis.lastUpdated", a.LastUpdated),
+			Timestamp:        docerr.ParseTime(&w, path+".analysis.lastUpdated", a.LastUpdated),
 		}
 		var ok bool
 		if st.Status, ok = cdxStates[a.State]; !ok {
@@ -195,11 +197,11 @@ func parseCycloneDX(name string, data []byte) (*Document, error) {
 			}
 		}
 		if len(st.Products) == 0 {
-			w.addf("%s (%s): affects names no product; the statement applies to the document's subject", path, v.ID)
+			w.Addf("%s (%s): affects names no product; the statement applies to the document's subject", path, v.ID)
 		}
 		doc.Statements = append(doc.Statements, st)
 	}
-	doc.Warnings = w.done()
+	doc.Warnings = w.List()
 	return doc, nil
 }
 

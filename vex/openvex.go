@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 var openvexStatuses = []string{StatusNotAffected, StatusAffected, StatusFixed, StatusUnderInvestigation}
@@ -60,7 +62,7 @@ func parseOpenVEX(name string, data []byte) (*Document, error) {
 		Format:    FormatOpenVEX,
 		ID:        d.ID,
 		Author:    d.Author,
-		Timestamp: parseTime(&w, "timestamp", d.Timestamp),
+		Timestamp: docerr.ParseTime(&w, "timestamp", d.Timestamp),
 	}
 	for i, s := range d.Statements {
 		path := fmt.Sprintf("statements[%d]", i)
@@ -75,7 +77,7 @@ func parseOpenVEX(name string, data []byte) (*Document, error) {
 			Timestamp:        doc.Timestamp,
 		}
 		if s.Timestamp != "" {
-			st.Timestamp = parseTime(&w, path+".timestamp", s.Timestamp)
+			st.Timestamp = docerr.ParseTime(&w, path+".timestamp", s.Timestamp)
 		}
 		if !slices.Contains(openvexStatuses, s.Status) {
 			return nil, invalidf(name, "%s.status: %q is not an OpenVEX status (%s)", path, s.Status, strings.Join(openvexStatuses, ", "))
@@ -122,7 +124,7 @@ func parseOpenVEX(name string, data []byte) (*Document, error) {
 		}
 		doc.Statements = append(doc.Statements, st)
 	}
-	doc.Warnings = w.done()
+	doc.Warnings = w.List()
 	return doc, nil
 }
 

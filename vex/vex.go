@@ -3,12 +3,11 @@ package vex
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
-	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/cpe"
+	"github.com/cordonsec/cordon/internal/docerr"
 )
 
 // Formats of a VEX document, as reported in Document.Format.
@@ -50,7 +49,6 @@ const (
 	MaxSize       = 64 << 20  // bytes in one document
 	MaxStatements = 100_000   // statements in one document
 	MaxProducts   = 1_000_000 // products summed over all statements
-	maxWarnings   = 1000
 )
 
 // Document is a VEX document: statements by a supplier on whether its
@@ -165,52 +163,25 @@ func Parse(name string, data []byte) (*Document, error) {
 	return doc, nil
 }
 
-// invalidf returns an EINVALID error whose message starts with the
-// document's name and ends with a full stop.
+// invalidf returns an EINVALID error naming the document ("VEX" when
+// it has no name).
 func invalidf(name, format string, args ...any) error {
-	msg := fmt.Sprintf(format, args...)
-	if !strings.HasSuffix(msg, ".") {
-		msg += "."
-	}
 	if name == "" {
 		name = "VEX"
 	}
-	return cordon.Errorf(cordon.EINVALID, "%s: %s", name, msg)
+	return docerr.Invalidf(name, format, args...)
 }
 
-// warnings collects non-fatal problems up to maxWarnings.
-type warnings struct {
-	list    []string
-	dropped int
+// jsonError words a JSON decoding error with its line and column.
+func jsonError(name string, data []byte, err error) error {
+	if name == "" {
+		name = "VEX"
+	}
+	return docerr.JSON(name, data, err)
 }
 
-func (w *warnings) addf(format string, args ...any) {
-	if len(w.list) >= maxWarnings {
-		w.dropped++
-		return
-	}
-	w.list = append(w.list, fmt.Sprintf(format, args...))
-}
-
-func (w *warnings) done() []string {
-	if w.dropped > 0 {
-		return append(w.list, fmt.Sprintf("%d more warnings not shown", w.dropped))
-	}
-	return w.list
-}
-
-// parseTime reads an RFC 3339 time; a bad one is a warning and a zero time.
-func parseTime(w *warnings, field, v string) time.Time {
-	if v == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		w.addf("%s: %q is not an RFC 3339 date and time; ignored", field, v)
-		return time.Time{}
-	}
-	return t.UTC()
-}
+// warnings collects non-fatal problems.
+type warnings = docerr.Warnings
 
 // identify fills p.CPE or p.PURL from id when it is one. A string that
 // looks like a CPE but does not parse is left out with a warning, so that
@@ -225,7 +196,7 @@ func identify(w *warnings, where string, p *Product, id string) {
 		}
 	case strings.HasPrefix(strings.ToLower(id), "cpe:"):
 		if _, err := cpe.Parse(id); err != nil {
-			w.addf("%s: CPE %.80q is not a valid CPE 2.3 formatted string and was left out", where, id)
+			w.Addf("%s: CPE %.80q is not a valid CPE 2.3 formatted string and was left out", where, id)
 			return
 		}
 		if p.CPE == "" {
