@@ -112,9 +112,13 @@ func (db *DB) Close() error {
 		errs = append(errs, db.read.Close())
 	}
 	if db.write != nil {
-		// A checkpoint on close folds the WAL back into the database file,
-		// so a copied file is complete.
-		_, err := db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		// PRAGMA optimize refreshes the planner's statistics of the tables
+		// that changed (findings grow by millions of rows), as SQLite
+		// recommends before closing; a checkpoint folds the WAL back into
+		// the database file, so a copied file is complete.
+		_, err := db.write.Exec("PRAGMA optimize")
+		errs = append(errs, err)
+		_, err = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		errs = append(errs, err, db.write.Close())
 	}
 	if err := errors.Join(errs...); err != nil {
