@@ -28,15 +28,6 @@ type cell struct {
 	num  bool // an xlsx numeric cell, which is how Excel stores dates
 }
 
-// at returns the cell in column col, or false when it is empty.
-func (r *row) at(col int) (cell, bool) {
-	i := sort.Search(len(r.cells), func(i int) bool { return r.cells[i].col >= col })
-	if i < len(r.cells) && r.cells[i].col == col {
-		return r.cells[i], true
-	}
-	return cell{}, false
-}
-
 // first returns the first non-empty cell in columns [s.from, s.to), which is
 // where a value sits when the column's header cell was merged over several
 // columns and the manufacturer typed into whichever looked right.

@@ -190,7 +190,7 @@ func xmlComponents(xs []xmlComponent) []cdxComponent {
 			c.Hashes = append(c.Hashes, cdxHash{Alg: h.Alg, Content: strings.TrimSpace(h.Content)})
 		}
 		for _, p := range x.Properties {
-			c.Properties = append(c.Properties, cdxProperty{Name: p.Name, Value: p.Value})
+			c.Properties = append(c.Properties, cdxProperty(p))
 		}
 		out[i] = c
 	}
