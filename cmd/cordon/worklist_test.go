@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/simulate"
 )
 
 func TestWorklist(t *testing.T) {
@@ -52,5 +54,22 @@ func TestWorklist(t *testing.T) {
 		if code, _, _ := runCLI(t, append([]string{"worklist", "--data", dir}, args...)...); code != exitUsage {
 			t.Errorf("worklist %v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// A capture ingested after the feeds were imported is assessed at once:
+// its devices have findings without another import.
+func TestIngestAssessesItsDevices(t *testing.T) {
+	dir := t.TempDir()
+	runOK(t, "", "feeds", "import", "--data", dir,
+		filepath.Join(feedFixtures, "nvd-ms17-010.json"), filepath.Join(feedFixtures, "kev.json"))
+	pcap, _ := simulateCapture(t, simulate.Config{Seed: 1, Devices: 120})
+	runOK(t, "", "ingest", "--data", dir, pcap)
+	var all []cordon.Finding
+	if err := json.Unmarshal([]byte(runOK(t, "", "findings", "--data", dir, "--format", "json", "--kev")), &all); err != nil {
+		t.Fatal(err)
+	}
+	if len(all) == 0 {
+		t.Fatal("the ingested devices were not assessed: no KEV findings")
 	}
 }
