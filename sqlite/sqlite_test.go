@@ -40,6 +40,7 @@ func store(db *sqlite.DB) *storetest.Store {
 		Conversations: sqlite.NewConversationService(db),
 		Intel:         sqlite.NewIntelService(db),
 		Findings:      sqlite.NewFindingService(db),
+		Models:        sqlite.NewModelService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -29,6 +29,7 @@ type Store struct {
 	Conversations cordon.ConversationService
 	Intel         cordon.IntelService
 	Findings      cordon.FindingService
+	Models        cordon.ModelService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -53,6 +54,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("KeysFilter", func(t *testing.T) { testKeysFilter(t, open) })
 	t.Run("Intel", func(t *testing.T) { testIntel(t, open) })
 	t.Run("Finding", func(t *testing.T) { testFindings(t, open) })
+	t.Run("Model", func(t *testing.T) { testModels(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.
