@@ -52,6 +52,7 @@ func commands() []command {
 		{"findings", "list the vulnerabilities found on devices, most urgent first", runFindings},
 		{"affected", "say which devices, where and whose, a CVE affects: affected CVE-ID...", runAffected},
 		{"worklist", "what to fix first: devices by risk, with the reasons", runWorklist},
+		{"models", "device models (manufacturer, model, version): models list|sync", runModels},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)
 			return err

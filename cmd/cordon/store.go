@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,7 @@ type store struct {
 	conversations cordon.ConversationService
 	intel         cordon.IntelService
 	findings      cordon.FindingService
+	models        cordon.ModelService
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
 }
@@ -75,6 +77,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		conversations: sqlite.NewConversationService(db),
 		intel:         sqlite.NewIntelService(db),
 		findings:      sqlite.NewFindingService(db),
+		models:        sqlite.NewModelService(db),
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings,
@@ -82,13 +85,20 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 	}
 	s.worker = ingest.NewWorker(s.captures, s.ingests, cl, s.captureDir())
 	s.worker.Logger = logger
-	s.worker.AfterCommit = s.assessKeys
+	s.worker.AfterCommit = s.afterIngest
 	return s, nil
 }
 
 func (s *store) captureDir() string { return filepath.Join(s.dir, "captures") }
 
 func (s *store) Close() error { return s.db.Close() }
+
+// afterIngest follows a committed capture: the models its devices show
+// join the register, and its devices are re-assessed.
+func (s *store) afterIngest(ctx context.Context, keys []string) error {
+	_, _, err := s.models.SyncDiscoveredModels(ctx)
+	return errors.Join(err, s.assessKeys(ctx, keys))
+}
 
 // assessKeys re-assesses the devices with these keys: those a capture just
 // changed.
