@@ -154,22 +154,17 @@ func chooseCVSS(scores []cordon.CVSS) *cordon.CVSS {
 	return &c
 }
 
-// severity names the band of a score as CVSS v3 and v4 define them.
+// severity is the rating its source gave a score, or failing that (or
+// when it is not one of the ratings) the one NVD would give it.
 func severity(c *cordon.CVSS) string {
 	if c == nil {
 		return cordon.SeverityUnknown
 	}
-	switch s := c.BaseScore; {
-	case s >= 9:
-		return cordon.SeverityCritical
-	case s >= 7:
-		return cordon.SeverityHigh
-	case s >= 4:
-		return cordon.SeverityMedium
-	case s > 0:
-		return cordon.SeverityLow
+	switch s := strings.ToLower(c.Severity); s {
+	case cordon.SeverityCritical, cordon.SeverityHigh, cordon.SeverityMedium, cordon.SeverityLow, cordon.SeverityNone:
+		return s
 	}
-	return cordon.SeverityNone
+	return strings.ToLower(cordon.Rating(c.Version, c.BaseScore))
 }
 
 // title is the first sentence or line of a description, at most 200

@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -343,13 +344,7 @@ func summary(in riskInput, r cordon.Risk) string {
 		}
 	}
 	slices.SortStableFunc(likely, func(a, b cordon.RiskFactor) int {
-		switch {
-		case a.Weight > b.Weight:
-			return -1
-		case a.Weight < b.Weight:
-			return 1
-		}
-		return 0
+		return cmp.Compare(b.Weight, a.Weight) // heaviest first
 	})
 	var reasons []string
 	for _, f := range likely {

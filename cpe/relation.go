@@ -55,7 +55,7 @@ func CompareAttr(source, target string) Relation {
 	case target == NA:
 		return Disjoint
 	}
-	sw, tw := hasWildcard(source), hasWildcard(target)
+	sw, tw := HasWildcard(source), HasWildcard(target)
 	switch {
 	case tw:
 		return Undefined
@@ -84,9 +84,9 @@ func Match(criterion, name Name) bool {
 	return true
 }
 
-// hasWildcard reports whether v, which is not ANY itself, holds an unquoted
-// '*' or '?'.
-func hasWildcard(v string) bool {
+// HasWildcard reports whether v, an attribute value other than ANY, holds
+// an unquoted '*' or '?'.
+func HasWildcard(v string) bool {
 	for i := 0; i < len(v); i++ {
 		switch v[i] {
 		case '\\':

@@ -162,7 +162,7 @@ func sameValue(cv, value string) bool {
 		if cv == value {
 			return true
 		}
-		if !hasWildcard(cv) {
+		if !cpe.HasWildcard(cv) {
 			return false
 		}
 	} else {
@@ -211,7 +211,7 @@ func versionLevel(c *cpe.Name, m *cordon.CPEMatch, d *devCPE) (level, string) {
 	if cv != cpe.Any {
 		switch {
 		case sameValue(cv, value):
-		case !hasWildcard(cv) && cpe.Coarser(value, cpe.Unescape(cv)):
+		case !cpe.HasWildcard(cv) && cpe.Coarser(value, cpe.Unescape(cv)):
 			lvl, note = possible, "version "+value+" is less precise than "+cpe.Unescape(cv)+from
 		default:
 			return no, ""

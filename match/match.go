@@ -117,20 +117,7 @@ func New(vulns []cordon.Vulnerability) *Index {
 
 // isWild reports whether an attribute value of a criterion can name more
 // than one value, so that it cannot serve as an index key.
-func isWild(v string) bool { return v == cpe.Any || hasWildcard(v) }
-
-// hasWildcard reports whether v holds an unquoted '*' or '?'.
-func hasWildcard(v string) bool {
-	for i := 0; i < len(v); i++ {
-		switch v[i] {
-		case '\\':
-			i++
-		case '*', '?':
-			return true
-		}
-	}
-	return false
-}
+func isWild(v string) bool { return v == cpe.Any || cpe.HasWildcard(v) }
 
 // Len returns the number of vulnerabilities indexed.
 func (ix *Index) Len() int { return len(ix.vulns) }

@@ -334,34 +334,9 @@ func cvss(file, path string, r *rawCVSS, major string) (*cordon.CVSS, error) {
 	}
 	sev := strings.ToUpper(strings.TrimSpace(r.BaseSeverity))
 	if sev == "" || major == "2" {
-		sev = severity(score, major)
+		sev = cordon.Rating(major, score)
 	}
 	return &cordon.CVSS{Version: version, Vector: strings.TrimSpace(r.VectorString), BaseScore: score, Severity: sev}, nil
-}
-
-// severity derives the qualitative rating: CVSS v3's table, or NVD's
-// ranges for v2 (which has no NONE or CRITICAL).
-func severity(score float64, major string) string {
-	if major == "2" {
-		switch {
-		case score < 4:
-			return "LOW"
-		case score < 7:
-			return "MEDIUM"
-		}
-		return "HIGH"
-	}
-	switch {
-	case score == 0:
-		return "NONE"
-	case score < 4:
-		return "LOW"
-	case score < 7:
-		return "MEDIUM"
-	case score < 9:
-		return "HIGH"
-	}
-	return "CRITICAL"
 }
 
 func contains(list []string, s string) bool {

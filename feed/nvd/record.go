@@ -267,18 +267,6 @@ func knownSeverity(version, s string) bool {
 	return false
 }
 
-// severityV2 is NVD's v2 rating of a base score, used only when a v2 metric
-// lacks its baseSeverity.
-func severityV2(score float64) string {
-	switch {
-	case score >= 7:
-		return "HIGH"
-	case score >= 4:
-		return "MEDIUM"
-	}
-	return "LOW"
-}
-
 func convertMetric(m *rawMetric, version, at string) (cordon.CVSS, error) {
 	d := &m.CVSSData
 	if d.Version != version {
@@ -303,7 +291,7 @@ func convertMetric(m *rawMetric, version, at string) (cordon.CVSS, error) {
 		// CVSS v2 defines no severity; NVD puts its rating beside cvssData.
 		sev, sevAt = m.BaseSeverity, at+".baseSeverity"
 		if sev == "" {
-			sev = severityV2(score)
+			sev = cordon.Rating("2.0", score)
 		}
 	}
 	if !knownSeverity(version, sev) {

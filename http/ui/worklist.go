@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -59,13 +60,7 @@ func factorViews(fs []cordon.RiskFactor) []factorView {
 		if pa != pb {
 			return pa - pb
 		}
-		switch {
-		case a.Weight > b.Weight:
-			return -1
-		case a.Weight < b.Weight:
-			return 1
-		}
-		return 0
+		return cmp.Compare(b.Weight, a.Weight) // heaviest first
 	})
 	return out
 }

@@ -17,6 +17,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/cordonsec/cordon"
 )
 
 // Generator writes records drawn from Products.
@@ -206,7 +208,7 @@ func (s *state) metrics(year int) {
 		s.raw(`,"type":"Secondary","cvssData":{"version":"4.0","vectorString":"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N","baseScore":`)
 		s.buf = strconv.AppendFloat(s.buf, score, 'f', 1, 64)
 		s.raw(`,"baseSeverity":`)
-		s.str(severity3(score))
+		s.str(cordon.Rating("3.1", score))
 		s.raw(`,"attackVector":"NETWORK","attackComplexity":"LOW","attackRequirements":"NONE","privilegesRequired":"NONE","userInteraction":"NONE"}}]`)
 	}
 	if year >= 2016 {
@@ -230,7 +232,7 @@ func (s *state) metrics(year int) {
 		s.raw(`"cvssMetricV2":[{"source":"nvd@nist.gov","type":"Primary","cvssData":{"version":"2.0","vectorString":"AV:N/AC:L/Au:N/C:P/I:P/A:P","baseScore":`)
 		s.buf = strconv.AppendFloat(s.buf, score, 'f', 1, 64)
 		s.raw(`,"accessVector":"NETWORK","accessComplexity":"LOW","authentication":"NONE","confidentialityImpact":"PARTIAL","integrityImpact":"PARTIAL","availabilityImpact":"PARTIAL"},"baseSeverity":`)
-		s.str(severity2(score))
+		s.str(cordon.Rating("2.0", score))
 		s.raw(`,"exploitabilityScore":10.0,"impactScore":6.4,"acInsufInfo":false,"obtainAllPrivilege":false,"obtainUserPrivilege":false,"obtainOtherPrivilege":false,"userInteractionRequired":false}]`)
 	}
 }
@@ -250,7 +252,7 @@ func (s *state) v3(version string, primary bool) {
 	s.raw(`,"cvssData":{"version":"` + version + `","vectorString":"CVSS:` + version + `/` + s.pick(v3Vectors) + `","baseScore":`)
 	s.buf = strconv.AppendFloat(s.buf, score, 'f', 1, 64)
 	s.raw(`,"baseSeverity":`)
-	s.str(severity3(score))
+	s.str(cordon.Rating("3.1", score))
 	s.raw(`,"attackVector":"NETWORK","attackComplexity":"LOW","privilegesRequired":"NONE","userInteraction":"NONE","scope":"UNCHANGED","confidentialityImpact":"HIGH","integrityImpact":"HIGH","availabilityImpact":"HIGH"},"exploitabilityScore":3.9,"impactScore":5.9}`)
 }
 
@@ -258,30 +260,6 @@ func (s *state) v3(version string, primary bool) {
 // high ranges as NVD's are.
 func (s *state) score() float64 {
 	return float64(10+s.rng.IntN(91)) / 10
-}
-
-func severity3(score float64) string {
-	switch {
-	case score >= 9:
-		return "CRITICAL"
-	case score >= 7:
-		return "HIGH"
-	case score >= 4:
-		return "MEDIUM"
-	case score > 0:
-		return "LOW"
-	}
-	return "NONE"
-}
-
-func severity2(score float64) string {
-	switch {
-	case score >= 7:
-		return "HIGH"
-	case score >= 4:
-		return "MEDIUM"
-	}
-	return "LOW"
 }
 
 // configurations writes one to three configurations of the kinds NVD uses.
