@@ -13,6 +13,14 @@ import (
 	"github.com/cordonsec/cordon/auth"
 )
 
+// accessCase is one row of the access table: a route, a request for a
+// role, and the statuses expected for anonymous, viewer, analyst and admin.
+type accessCase struct {
+	route string
+	req   func(role string) req
+	want  [4]int
+}
+
 // TestAccess is the table of who may do what: every route, for anonymous
 // callers and each role, with the status expected. A route missing from the
 // table fails the test.
@@ -38,11 +46,7 @@ func TestAccess(t *testing.T) {
 
 	// Statuses below are for anonymous, viewer, analyst and admin.
 	roles := []string{"", cordon.RoleViewer, cordon.RoleAnalyst, cordon.RoleAdmin}
-	tests := []struct {
-		route string
-		req   func(role string) req
-		want  [4]int
-	}{
+	tests := []accessCase{
 		{"GET /healthz", get("/healthz"), [4]int{200, 200, 200, 200}},
 		{"GET /login", get("/login"), [4]int{200, 200, 200, 200}},
 		{"POST /login", func(string) req { return formReq("/login", url.Values{"name": {"nobody"}, "password": {"wrong"}}) }, [4]int{401, 401, 401, 401}},
@@ -96,6 +100,12 @@ func TestAccess(t *testing.T) {
 		{"GET /api/v1/worklist", get("/api/v1/worklist"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/devices/{id}/exposure", get("/api/v1/devices/" + dev + "/exposure"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/exposure/summary", get("/api/v1/exposure/summary"), [4]int{401, 200, 200, 200}},
+	}
+	// Issue 5's routes, each area's cases in its own test file.
+	for _, more := range []func(*testing.T, *env) []accessCase{
+		modelAccess, remediationAccess, exceptionAccess, supplierAccess, lifecycleAccess, alertAccess,
+	} {
+		tests = append(tests, more(t, e)...)
 	}
 	covered := map[string]bool{}
 	for _, tt := range tests {

@@ -3,6 +3,7 @@ package http
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,7 +73,11 @@ type (
 	}
 )
 
-var apiOps = []apiOp{
+// apiOps lists every operation: the core ones here, each issue-5 area's in
+// its own file.
+var apiOps = slices.Concat(coreOps, modelOps, remediationOps, exceptionOps, supplierOps, lifecycleOps, alertOps)
+
+var coreOps = []apiOp{
 	{"GET /healthz", "Report whether the server and its store work.", "", nil, nil, 200, health{}},
 	{"GET /api/v1/openapi.json", "This document.", cordon.RoleViewer, nil, nil, 200, nil},
 	{"GET /api/v1/me", "The signed-in user, how they authenticated and their session's CSRF token.", cordon.RoleViewer, nil, nil, 200, Me{}},
@@ -123,7 +128,26 @@ type (
 // cveParam is a CVE ID's schema.
 var cveParam = map[string]any{"type": "string", "pattern": "^CVE-[0-9]{4}-[0-9]{4,19}$", "example": "CVE-2017-0144"}
 
-var queryParams = map[string]map[string]any{
+// queryParams describes every query parameter: the core ones here, each
+// issue-5 area's in its own file.
+var queryParams = mergeParams(coreParams, modelParams, remediationParams, exceptionParams, supplierParams, lifecycleParams, alertParams)
+
+// mergeParams joins parameter tables; a name in two tables is a
+// programming error.
+func mergeParams(tables ...map[string]map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	for _, t := range tables {
+		for k, v := range t {
+			if _, dup := out[k]; dup {
+				panic("http: query parameter " + k + " described twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var coreParams = map[string]map[string]any{
 	"category":     {"description": "Device category, one of the cordon analyze categories.", "schema": map[string]any{"type": "string", "enum": cordon.Categories}},
 	"manufacturer": {"description": "Manufacturer, observed or recorded.", "schema": map[string]any{"type": "string"}},
 	"site":         {"description": "Recorded site.", "schema": map[string]any{"type": "string"}},

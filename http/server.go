@@ -78,6 +78,16 @@ type Server struct {
 	IntelService   cordon.IntelService
 	FindingService cordon.FindingService
 	Assessor       cordon.Assessor
+	// Governance of device models (issue 5): models and their manufacturer
+	// documents, remediation clocks, exceptions, suppliers, lifecycle and
+	// alerts. Without one, its routes answer 500 (and log why).
+	ModelService       cordon.ModelService
+	DocumentService    cordon.DocumentService
+	RemediationService cordon.RemediationService
+	ExceptionService   cordon.ExceptionService
+	SupplierService    cordon.SupplierService
+	LifecycleService   cordon.LifecycleService
+	AlertService       cordon.AlertService
 	// UI, when set, serves the pages; without it "/" is a bare page that
 	// says who is signed in.
 	UI UI
@@ -113,6 +123,12 @@ func NewServer() *Server {
 	s.registerFindingRoutes()
 	s.registerFeedRoutes()
 	s.registerExposureRoutes()
+	s.registerModelRoutes()
+	s.registerRemediationRoutes()
+	s.registerExceptionRoutes()
+	s.registerSupplierRoutes()
+	s.registerLifecycleRoutes()
+	s.registerAlertRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s

@@ -103,6 +103,11 @@ func MustOpenEnv(t *testing.T, configure func(*Server)) *env {
 	s.CaptureService = sqlite.NewCaptureService(db)
 	s.UserService = sqlite.NewUserService(db)
 	s.AuditService = sqlite.NewAuditService(db)
+	s.ModelService = sqlite.NewModelService(db)
+	s.DocumentService = sqlite.NewDocumentService(db)
+	s.RemediationService = sqlite.NewRemediationService(db)
+	s.ExceptionService = sqlite.NewExceptionService(db)
+	s.LifecycleService = sqlite.NewLifecycleService(db)
 	s.Ingester = ingesterFunc(func(id int64) {
 		e.mu.Lock()
 		e.queued = append(e.queued, id)

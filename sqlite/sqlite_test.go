@@ -41,6 +41,10 @@ func store(db *sqlite.DB) *storetest.Store {
 		Intel:         sqlite.NewIntelService(db),
 		Findings:      sqlite.NewFindingService(db),
 		Models:        sqlite.NewModelService(db),
+		Documents:     sqlite.NewDocumentService(db),
+		Remediations:  sqlite.NewRemediationService(db),
+		Exceptions:    sqlite.NewExceptionService(db),
+		Lifecycles:    sqlite.NewLifecycleService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

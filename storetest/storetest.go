@@ -30,6 +30,12 @@ type Store struct {
 	Intel         cordon.IntelService
 	Findings      cordon.FindingService
 	Models        cordon.ModelService
+	Documents     cordon.DocumentService
+	Remediations  cordon.RemediationService
+	Exceptions    cordon.ExceptionService
+	Suppliers     cordon.SupplierService
+	Lifecycles    cordon.LifecycleService
+	Alerts        cordon.AlertService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -55,6 +61,12 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Intel", func(t *testing.T) { testIntel(t, open) })
 	t.Run("Finding", func(t *testing.T) { testFindings(t, open) })
 	t.Run("Model", func(t *testing.T) { testModels(t, open) })
+	t.Run("Document", func(t *testing.T) { testDocuments(t, open) })
+	t.Run("Remediation", func(t *testing.T) { testRemediations(t, open) })
+	t.Run("Exception", func(t *testing.T) { testExceptions(t, open) })
+	t.Run("Supplier", func(t *testing.T) { testSuppliers(t, open) })
+	t.Run("Lifecycle", func(t *testing.T) { testLifecycles(t, open) })
+	t.Run("Alert", func(t *testing.T) { testAlerts(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -94,6 +94,9 @@ func prepareDemo(ctx context.Context, dir string, devices int, seed uint64, logg
 	}
 	fmt.Fprintf(stdout, "Imported %d files of real vulnerability and lifecycle records: %d devices exposed, %d with known exploited vulnerabilities, %d unsupported.\n",
 		n, sum.Exposed, sum.KEVDevices, sum.Unsupported)
+	if err := seedDemoGovernance(ctx, st, truth, stdout); err != nil {
+		return "", err
+	}
 
 	// Letters and digits only, so that it is easy to copy from a terminal.
 	password := strings.Map(func(r rune) rune {

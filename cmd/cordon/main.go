@@ -53,6 +53,11 @@ func commands() []command {
 		{"affected", "say which devices, where and whose, a CVE affects: affected CVE-ID...", runAffected},
 		{"worklist", "what to fix first: devices by risk, with the reasons", runWorklist},
 		{"models", "device models (manufacturer, model, version): models list|sync", runModels},
+		{"remediations", "track fixes through manufacturer validation to deployment: remediations list [--overdue]", runRemediations},
+		{"exceptions", "devices that cannot be fixed and the controls that protect them: exceptions list", runExceptions},
+		{"suppliers", "suppliers, their contracts and remote access: suppliers list", runSuppliers},
+		{"lifecycle", "replacement and end-of-support forecast, decommissioning: lifecycle forecast", runLifecycle},
+		{"alerts", "alerts to act on: alerts list", runAlerts},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)
 			return err

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/feeds"
@@ -64,6 +65,9 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.UserService, srv.AuditService = st.users, st.audit
 	srv.Ingester = st.worker
 	srv.IntelService, srv.FindingService, srv.Assessor = st.intel, st.findings, st.assessor
+	srv.ModelService, srv.DocumentService, srv.RemediationService = st.models, st.documents, st.remediations
+	srv.ExceptionService, srv.SupplierService = st.exceptions, st.suppliers
+	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{
@@ -72,6 +76,8 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Queue: st.worker, CaptureDir: st.captureDir(), MaxUpload: cordonhttp.DefaultMaxUploadBytes,
 		ImportDir: filepath.Join(cfg.data, "imports"),
 		Intel:     st.intel, Findings: st.findings, Assessor: st.assessor,
+		Models: st.models, Documents: st.documents, Remediations: st.remediations,
+		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},
@@ -89,6 +95,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- st.worker.Run(workerCtx) }()
+	go runChecks(workerCtx, st, logger)
 
 	err = ready(srv.URL(), st)
 	if err == nil {
@@ -100,6 +107,24 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	err = errors.Join(err, srv.Close())
 	stopWorker()
 	return errors.Join(err, <-done)
+}
+
+// runChecks runs the time-driven governance checks at start and then every
+// checkInterval until ctx ends, logging failures: a failed check is retried
+// at the next tick rather than stopping the server.
+func runChecks(ctx context.Context, st *store, logger *slog.Logger) {
+	t := time.NewTicker(checkInterval)
+	defer t.Stop()
+	for {
+		if err := st.governanceChecks(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("governance checks failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func envOr(key, def string) string {

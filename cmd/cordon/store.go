@@ -31,6 +31,12 @@ type store struct {
 	intel         cordon.IntelService
 	findings      cordon.FindingService
 	models        cordon.ModelService
+	documents     cordon.DocumentService
+	remediations  cordon.RemediationService
+	exceptions    cordon.ExceptionService
+	suppliers     cordon.SupplierService
+	lifecycles    cordon.LifecycleService
+	alerts        cordon.AlertService
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
 }
@@ -78,6 +84,10 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		intel:         sqlite.NewIntelService(db),
 		findings:      sqlite.NewFindingService(db),
 		models:        sqlite.NewModelService(db),
+		documents:     sqlite.NewDocumentService(db),
+		remediations:  sqlite.NewRemediationService(db),
+		exceptions:    sqlite.NewExceptionService(db),
+		lifecycles:    sqlite.NewLifecycleService(db),
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings,
@@ -94,10 +104,11 @@ func (s *store) captureDir() string { return filepath.Join(s.dir, "captures") }
 func (s *store) Close() error { return s.db.Close() }
 
 // afterIngest follows a committed capture: the models its devices show
-// join the register, and its devices are re-assessed.
+// join the register, its devices are re-assessed, and the governance
+// checks a capture can trigger run.
 func (s *store) afterIngest(ctx context.Context, keys []string) error {
 	_, _, err := s.models.SyncDiscoveredModels(ctx)
-	return errors.Join(err, s.assessKeys(ctx, keys))
+	return errors.Join(err, s.assessKeys(ctx, keys), s.governanceAfterIngest(ctx, keys))
 }
 
 // assessKeys re-assesses the devices with these keys: those a capture just

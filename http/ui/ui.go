@@ -56,6 +56,16 @@ type Config struct {
 	// leaves the feeds page without an upload form. An error with code
 	// ECONFLICT and the earlier import means the same file again.
 	ImportFeed func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error)
+	// Governance of device models (issue 5): models and their documents,
+	// remediation, exceptions, suppliers, lifecycle and alerts. Each may be
+	// nil, in which case its pages say that it is not configured.
+	Models       cordon.ModelService
+	Documents    cordon.DocumentService
+	Remediations cordon.RemediationService
+	Exceptions   cordon.ExceptionService
+	Suppliers    cordon.SupplierService
+	Lifecycles   cordon.LifecycleService
+	Alerts       cordon.AlertService
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
@@ -117,6 +127,12 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerFindingRoutes(mux)
 	h.registerVulnRoutes(mux)
 	h.registerFeedRoutes(mux)
+	h.registerModelRoutes(mux)
+	h.registerRemediationRoutes(mux)
+	h.registerExceptionRoutes(mux)
+	h.registerSupplierRoutes(mux)
+	h.registerLifecycleRoutes(mux)
+	h.registerAlertRoutes(mux)
 }
 
 // AssetPath returns the content-hashed URL of an embedded asset such as
