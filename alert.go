@@ -79,6 +79,11 @@ func (a *Alert) Validate() error {
 	case len(a.Evidence) > 64:
 		return Errorf(EINVALID, "An alert carries at most 64 lines of evidence.")
 	}
+	for i, e := range a.Evidence {
+		if len(e) > 1024 {
+			return Errorf(EINVALID, "Evidence line %d of the alert is longer than 1024 characters.", i+1)
+		}
+	}
 	for _, s := range AlertSeverities {
 		if s == a.Severity {
 			return nil

@@ -23,6 +23,11 @@ type Supplier struct {
 	ModelIDs  []int64 `json:"model_ids"`
 	DeviceIDs []int64 `json:"device_ids"`
 
+	// Flags are the guidance concerns of the supplier as a whole (see
+	// SupplierFlags); the store sets them when reading, at its now, and
+	// ignores them when writing.
+	Flags []string `json:"flags"`
+
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -38,6 +43,8 @@ type Contract struct {
 	AttendHours int    `json:"attend_hours,omitempty"`
 	PatchDays   int    `json:"patch_days,omitempty"`
 	Notes       string `json:"notes,omitempty"`
+	// Flags are set when reading, like Supplier.Flags.
+	Flags []string `json:"flags,omitempty"`
 }
 
 // Remote access modes.
@@ -46,10 +53,17 @@ const (
 	AccessAlwaysOn = "always-on"
 )
 
+// AccessModes lists the remote access modes.
+var AccessModes = []string{AccessOnDemand, AccessAlwaysOn}
+
+// AccessMethods lists how a supplier may connect. The carriers ("vpn",
+// "jump_host", "vendor_cloud", "other") bring any protocol; the others are
+// one remote-control protocol each.
+var AccessMethods = []string{"vpn", "jump_host", "rdp", "vnc", "ssh", "telnet", "teamviewer", "anydesk", "vendor_cloud", "other"}
+
 // RemoteAccess is one way a supplier reaches devices.
 type RemoteAccess struct {
-	// Method: "vpn", "jump_host", "rdp", "vnc", "ssh", "teamviewer",
-	// "anydesk", "vendor_cloud", "other".
+	// Method is one of AccessMethods.
 	Method string `json:"method"`
 	Mode   string `json:"mode"` // AccessOnDemand or AccessAlwaysOn
 	MFA    bool   `json:"mfa"`
@@ -58,6 +72,19 @@ type RemoteAccess struct {
 	// a served device is explained by this record.
 	Sources []string `json:"sources"`
 	Notes   string   `json:"notes,omitempty"`
+	// Flags are set when reading, like Supplier.Flags.
+	Flags []string `json:"flags,omitempty"`
+}
+
+// FitsMethod reports whether a session by a remote-control method (as
+// RemoteMethod names it) can have come through this access: a carrier
+// brings any method, a protocol only itself.
+func (a *RemoteAccess) FitsMethod(method string) bool {
+	switch a.Method {
+	case "vpn", "jump_host", "vendor_cloud", "other":
+		return true
+	}
+	return a.Method == method
 }
 
 // SupplierFilter selects suppliers by name.
@@ -69,23 +96,65 @@ type SupplierFilter struct {
 	Limit    int // 0 means the store's default page
 }
 
+// RemoteSession is inbound remote access to a device of the register as
+// traffic shows it: one client, server, port and application, summed over
+// the hours seen. remoteaccess decides whether a supplier explains it.
+type RemoteSession struct {
+	Device FindingDevice `json:"device"` // the device reached
+	// ModelID is the model the device belongs to, 0 for none.
+	ModelID int64 `json:"model_id,omitempty"`
+	// SourceKey is the client's register key ("ip:ADDR" outside the
+	// register); Sources the addresses it held while the session was seen,
+	// the first of which is shown.
+	SourceKey string   `json:"source_key"`
+	Sources   []string `json:"sources"`
+	Proto     string   `json:"proto"`
+	Port      uint16   `json:"port"`
+	App       string   `json:"app,omitempty"` // as the sensor labels it
+	Method    string   `json:"method"`        // RemoteMethod of App and Port
+	// FirstSeen is the start of the first hour seen, LastSeen the end of
+	// the last.
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+	Flows     uint64    `json:"flows"`
+	Bytes     uint64    `json:"bytes"`
+}
+
+// RemoteSessionFilter selects remote sessions.
+type RemoteSessionFilter struct {
+	Since time.Time // only hours from Since; zero for all
+	// Keys, when set, keeps sessions to devices with these register keys
+	// (at most 1000): those a capture just changed.
+	Keys  []string
+	Limit int // 0 means the store's bound
+}
+
 // SupplierService keeps suppliers, contracts and remote access.
 type SupplierService interface {
-	// CreateSupplier adds a supplier (ECONFLICT for a name in use,
-	// case-insensitively). Audited as "supplier.create".
+	// CreateSupplier adds a supplier (EINVALID naming the field at fault,
+	// ECONFLICT for a name in use, case-insensitively). Audited as
+	// "supplier.create".
 	CreateSupplier(ctx context.Context, s *Supplier) error
 	// FindSupplierByID returns a supplier, or ENOTFOUND.
 	FindSupplierByID(ctx context.Context, id int64) (*Supplier, error)
 	// FindSuppliers returns a page of suppliers by name and the total.
 	FindSuppliers(ctx context.Context, f SupplierFilter) ([]*Supplier, int, error)
 	// UpdateSupplier replaces a supplier with its contracts, access and
-	// what it serves. Audited as "supplier.update".
+	// what it serves. EINVALID, ENOTFOUND, ECONFLICT. Audited as
+	// "supplier.update".
 	UpdateSupplier(ctx context.Context, s *Supplier) error
-	// DeleteSupplier removes a supplier. Audited as "supplier.delete".
+	// DeleteSupplier removes a supplier, or ENOTFOUND. Audited as
+	// "supplier.delete".
 	DeleteSupplier(ctx context.Context, id int64) error
 	// PatchServiceLevel returns the shortest PatchDays among current
 	// contracts (at the store's now) of the suppliers serving a model,
 	// with the supplier and contract reference that set it; ENOTFOUND when
 	// no current contract sets one.
 	PatchServiceLevel(ctx context.Context, modelID int64) (days int, supplier, contract string, err error)
+	// FindRemoteSessions returns the inbound remote-access sessions
+	// (RemoteMethod not "") to medical devices and to devices a supplier
+	// serves, latest first. It reads the register's conversations hour by
+	// hour, which ConversationService sums away, and is not bounded by its
+	// busiest-first page, in which small sessions would drown.
+	FindRemoteSessions(ctx context.Context, f RemoteSessionFilter) ([]*RemoteSession, error)
 }

@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,19 @@ func (e *Engine) SetCacheMatches(n int) { e.nvd.SetCacheMatches(n) }
 // must not be modified; their Device, Status and dates are left for the
 // store (ReplaceFindings) to fill.
 func (e *Engine) Device(rec *cordon.DeviceRecord, t Traffic, statuses map[string]cordon.FindingStatus, now time.Time) cordon.DeviceAssessment {
+	return e.DeviceWithDocs(rec, t, statuses, now, nil)
+}
+
+// DeviceWithDocs is Device for a device whose model has manufacturer
+// documents: the SBOM's components with a CPE join the device's software
+// (so they are matched and cited like any other), and the SBOM's support
+// periods join its support states. docs may be nil.
+func (e *Engine) DeviceWithDocs(rec *cordon.DeviceRecord, t Traffic, statuses map[string]cordon.FindingStatus, now time.Time, docs *ModelDocs) cordon.DeviceAssessment {
 	d := deviceOf(rec)
+	if docs != nil && len(docs.Software) > 0 {
+		// A new slice: d shares the observed device's.
+		d.Software = slices.Concat(d.Software, docs.Software)
+	}
 	fd := findingDevice(rec, d)
 	key := imageKey(d, &rec.Recorded)
 	tmpl, ok := e.cache.get(key)
@@ -75,6 +88,9 @@ func (e *Engine) Device(rec *cordon.DeviceRecord, t Traffic, statuses map[string
 	// the time of an assessment. The store fills device, status and dates.
 	findings := tmpl
 	support := e.support(d, now)
+	if docs != nil {
+		support = append(support, docs.support(now)...)
+	}
 	x := cordon.Exposure{
 		Device:     fd,
 		Support:    support,

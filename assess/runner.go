@@ -34,8 +34,12 @@ type Runner struct {
 	Devices       cordon.DeviceService
 	Conversations cordon.ConversationService
 	Findings      cordon.FindingService
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// Documents, when set, adds what device models' manufacturer
+	// documents say: SBOM software and support periods, and the finding
+	// statuses VEX statements give.
+	Documents cordon.DocumentService
+	Now       func() time.Time
+	Logger    *slog.Logger
 
 	mu      sync.Mutex
 	engine  *Engine
@@ -93,6 +97,10 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 	if err != nil {
 		return err
 	}
+	docs, err := r.modelDocs(ctx)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -141,7 +149,8 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 					fail(fmt.Errorf("assess: conversations of device %d: %w", rec.ID, err))
 					return
 				}
-				a := e.Device(rec, TrafficFrom(rec.Key, convs), statuses[rec.ID], now)
+				md := docs[rec.ID]
+				a := e.DeviceWithDocs(rec, TrafficFrom(rec.Key, convs), withVEX(statuses[rec.ID], md), now, md)
 				select {
 				case results <- a:
 				case <-ctx.Done():
@@ -155,6 +164,7 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 	// Writer: batches to the store, in this goroutine.
 	batch := make([]cordon.DeviceAssessment, 0, BatchDevices)
 	n, findings := 0, 0
+	var vex []cordon.VEXFinding
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -171,6 +181,7 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 		}
 		n++
 		findings += len(a.Findings)
+		vex = appendVEX(vex, a, docs[a.DeviceID])
 		batch = append(batch, a)
 		if len(batch) == BatchDevices {
 			if err := flush(); err != nil {
@@ -185,6 +196,15 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 	}
 	if err := failed(); err != nil {
 		return err
+	}
+	if len(vex) > 0 {
+		// After the findings are stored: a finding new in this run gets
+		// the statement as well.
+		changed, err := r.Documents.ApplyVEX(ctx, vex)
+		if err != nil {
+			return fmt.Errorf("assess: apply vex: %w", err)
+		}
+		r.logger().Info("assess: vex applied", slog.Int("findings", len(vex)), slog.Int("changed", changed))
 	}
 	r.logger().Info("assess: done", slog.Int("devices", n), slog.Int("findings", findings), slog.Duration("took", r.now().Sub(now)))
 	return nil

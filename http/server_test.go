@@ -107,7 +107,9 @@ func MustOpenEnv(t *testing.T, configure func(*Server)) *env {
 	s.DocumentService = sqlite.NewDocumentService(db)
 	s.RemediationService = sqlite.NewRemediationService(db)
 	s.ExceptionService = sqlite.NewExceptionService(db)
+	s.SupplierService = sqlite.NewSupplierService(db)
 	s.LifecycleService = sqlite.NewLifecycleService(db)
+	s.AlertService = sqlite.NewAlertService(db)
 	s.Ingester = ingesterFunc(func(id int64) {
 		e.mu.Lock()
 		e.queued = append(e.queued, id)

@@ -44,7 +44,9 @@ func store(db *sqlite.DB) *storetest.Store {
 		Documents:     sqlite.NewDocumentService(db),
 		Remediations:  sqlite.NewRemediationService(db),
 		Exceptions:    sqlite.NewExceptionService(db),
+		Suppliers:     sqlite.NewSupplierService(db),
 		Lifecycles:    sqlite.NewLifecycleService(db),
+		Alerts:        sqlite.NewAlertService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -87,10 +87,12 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		documents:     sqlite.NewDocumentService(db),
 		remediations:  sqlite.NewRemediationService(db),
 		exceptions:    sqlite.NewExceptionService(db),
+		suppliers:     sqlite.NewSupplierService(db),
 		lifecycles:    sqlite.NewLifecycleService(db),
+		alerts:        sqlite.NewAlertService(db),
 	}
 	s.assessor = &assess.Runner{
-		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings,
+		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings, Documents: s.documents,
 		Now: time.Now, Logger: logger,
 	}
 	s.worker = ingest.NewWorker(s.captures, s.ingests, cl, s.captureDir())

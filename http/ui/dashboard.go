@@ -50,6 +50,8 @@ type dashboardPage struct {
 	DiffsAllFound bool // every device was checked
 	// Exposure is nil when findings are not configured.
 	Exposure *dashboardExposure
+	// Coverage is nil when exceptions are not configured.
+	Coverage *cordon.ExceptionCoverage
 }
 
 // dashboardExposure is the dashboard's vulnerability panels.
@@ -83,6 +85,14 @@ func (h *Handler) handleDashboard(w http.ResponseWriter, r *http.Request, u *cor
 			return
 		}
 		d.Exposure = newDashboardExposure(sum)
+	}
+	if h.cfg.Exceptions != nil {
+		cov, err := h.cfg.Exceptions.ExceptionCoverage(ctx)
+		if err != nil {
+			h.renderError(w, r, err)
+			return
+		}
+		d.Coverage = cov
 	}
 	caps, _, err := h.cfg.Captures.FindCaptures(ctx, cordon.CaptureFilter{Limit: dashboardCaptures})
 	if err != nil {

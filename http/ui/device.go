@@ -48,6 +48,10 @@ type devicePage struct {
 	History *cordon.DeviceHistory
 	// Vulns is the "Vulnerabilities and support" section.
 	Vulns *deviceVulns
+	// Exceptions is the "Exceptions and mitigation plan" section.
+	Exceptions *deviceExceptions
+	// Lifecycle is the "Lifecycle" section.
+	Lifecycle *deviceLifecycle
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -155,6 +159,12 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 	}
 	var err error
 	if p.Vulns, err = h.deviceVulns(r.Context(), d.ID); err != nil {
+		return nil, err
+	}
+	if p.Exceptions, err = h.deviceExceptions(r, u, d.ID); err != nil {
+		return nil, err
+	}
+	if p.Lifecycle, err = h.deviceLifecycleOf(r, u, d.ID); err != nil {
 		return nil, err
 	}
 	if h.cfg.Conversations != nil {

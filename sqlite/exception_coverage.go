@@ -1,0 +1,110 @@
+package sqlite
+
+import (
+	"context"
+
+	"github.com/cordonsec/cordon"
+)
+
+// Conditions on the devices row d: whether an exception of the device or
+// of its model is active, or expired (neither is revoked). Each takes
+// today ('YYYY-MM-DD') as its one argument.
+const (
+	subjectOfD = `(e.device_id = d.id OR e.model_id = (SELECT md.model_id FROM model_devices md WHERE md.device_id = d.id))`
+	hasActive  = `EXISTS (SELECT 1 FROM exceptions e WHERE ` + subjectOfD + ` AND e.revoked_at = '' AND e.expires >= ?)`
+	hasExpired = `EXISTS (SELECT 1 FROM exceptions e WHERE ` + subjectOfD + ` AND e.revoked_at = '' AND e.expires < ?)`
+	// isExposed is the issue-4 assessment's exposure: open findings or
+	// unsupported software.
+	isExposed = `(x.open > 0 OR x.unsupported)`
+)
+
+// ExceptionCoverage counts and lists the devices whose exposure is not
+// covered by an exception: exposed without any, or with an expired one.
+// Any active exception covers a device, whichever CVEs it names: the list
+// asks whether anyone has looked at the device, not whether each finding
+// has been argued.
+func (s *ExceptionService) ExceptionCoverage(ctx context.Context) (*cordon.ExceptionCoverage, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, wrap("exception coverage", err)
+	}
+	defer tx.Rollback()
+	cov, err := coverage(ctx, tx)
+	return cov, wrap("exception coverage", err)
+}
+
+func coverage(ctx context.Context, tx *Tx) (*cordon.ExceptionCoverage, error) {
+	today := formatDate(tx.now)
+	cov := &cordon.ExceptionCoverage{}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*),
+		coalesce(sum(CASE WHEN NOT `+hasActive+` AND NOT `+hasExpired+` THEN 1 ELSE 0 END), 0)
+		FROM exposures x JOIN devices d ON d.id = x.device_id WHERE `+isExposed, today, today).Scan(&cov.Exposed, &cov.Uncovered); err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices d WHERE `+hasExpired+` AND NOT `+hasActive,
+		today, today).Scan(&cov.Expired); err != nil {
+		return nil, err
+	}
+	var err error
+	if cov.UncoveredList, err = coverageList(ctx, tx, `SELECT 0, '', x.score, x.open, x.unsupported, `+deviceRef+`
+		FROM exposures x JOIN devices d ON d.id = x.device_id
+		WHERE `+isExposed+` AND NOT `+hasActive+` AND NOT `+hasExpired+`
+		ORDER BY x.score DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
+		return nil, err
+	}
+	// The expired list names the exception that expired last; the device
+	// may never have been assessed, so its exposure is optional.
+	if cov.ExpiredList, err = coverageList(ctx, tx, `SELECT l.id, l.expires, coalesce(x.score, 0), coalesce(x.open, 0),
+		coalesce(x.unsupported, FALSE), `+deviceRef+`
+		FROM devices d LEFT JOIN exposures x ON x.device_id = d.id
+		JOIN exceptions l ON l.id = (SELECT e.id FROM exceptions e WHERE `+subjectOfD+` AND e.revoked_at = '' AND e.expires < ?
+			ORDER BY e.expires DESC, e.id DESC LIMIT 1)
+		WHERE NOT `+hasActive+`
+		ORDER BY l.expires, coalesce(x.score, 0) DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
+		return nil, err
+	}
+	due, n, err := findExceptions(ctx, tx, cordon.ExceptionFilter{Due: true}, 0, cordon.MaxCoverageList)
+	if err != nil {
+		return nil, err
+	}
+	cov.DueList, cov.DueForReview = due, n
+	// An active plan is incomplete without a likelihood control, an impact
+	// control and one in place (cordon.CheckPlan).
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM exceptions e WHERE e.revoked_at = '' AND e.expires >= ? AND NOT (
+		EXISTS (SELECT 1 FROM exception_controls c WHERE c.exception_id = e.id AND c.class = 'likelihood') AND
+		EXISTS (SELECT 1 FROM exception_controls c WHERE c.exception_id = e.id AND c.class = 'impact') AND
+		EXISTS (SELECT 1 FROM exception_controls c WHERE c.exception_id = e.id AND c.status IN ('in_place', 'verified')))`,
+		today).Scan(&cov.IncompletePlan); err != nil {
+		return nil, err
+	}
+	return cov, nil
+}
+
+// coverageList reads CoverageDevice rows: exception ID, expiry, score,
+// open, unsupported, then deviceRef.
+func coverageList(ctx context.Context, tx *Tx, q string, args ...any) ([]cordon.CoverageDevice, error) {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []cordon.CoverageDevice{}
+	for rows.Next() {
+		var c cordon.CoverageDevice
+		var expired string
+		dev, done := deviceRefDest(&c.Device)
+		if err := rows.Scan(append([]any{&c.ExceptionID, &expired, &c.Score, &c.Open, &c.Unsupported}, dev...)...); err != nil {
+			return nil, err
+		}
+		done()
+		if expired != "" {
+			t, err := parseDate(expired)
+			if err != nil {
+				return nil, err
+			}
+			c.Expired = t
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,179 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/cordonsec/cordon"
+)
+
+// PatchServiceLevel returns the shortest time to patch set by a current
+// contract of a supplier serving the model, with who set it.
+func (s *SupplierService) PatchServiceLevel(ctx context.Context, modelID int64) (int, string, string, error) {
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return 0, "", "", wrap("patch service level", err)
+	}
+	defer tx.Rollback()
+	now := formatTime(tx.now)
+	// Stored times are fixed-width UTC text, so they compare as text.
+	var days int
+	var supplier, contract string
+	err = tx.QueryRowContext(ctx, `SELECT c.patch_days, s.name, c.reference
+		FROM supplier_contracts c
+		JOIN suppliers s ON s.id = c.supplier_id
+		JOIN supplier_models m ON m.supplier_id = s.id
+		WHERE m.model_id = ? AND c.patch_days > 0
+		  AND (c.start_at = '' OR c.start_at <= ?) AND (c.end_at = '' OR c.end_at > ?)
+		ORDER BY c.patch_days, s.name_key, c.reference LIMIT 1`, modelID, now, now).Scan(&days, &supplier, &contract)
+	if err == sql.ErrNoRows {
+		return 0, "", "", cordon.Errorf(cordon.ENOTFOUND, "No current supplier contract sets a time to patch model %d.", modelID)
+	} else if err != nil {
+		return 0, "", "", wrap("patch service level", err)
+	}
+	return days, supplier, contract, nil
+}
+
+// maxRemoteSessions bounds FindRemoteSessions.
+const maxRemoteSessions = 5000
+
+// FindRemoteSessions returns inbound remote-access sessions to medical
+// devices and devices a supplier serves, latest first.
+func (s *SupplierService) FindRemoteSessions(ctx context.Context, f cordon.RemoteSessionFilter) ([]*cordon.RemoteSession, error) {
+	if len(f.Keys) > 1000 {
+		return nil, cordon.Errorf(cordon.EINVALID, "At most 1000 keys may be given.")
+	}
+	if f.Limit < 0 {
+		return nil, cordon.Errorf(cordon.EINVALID, "The limit must not be negative.")
+	}
+	limit := f.Limit
+	if limit == 0 || limit > maxRemoteSessions {
+		limit = maxRemoteSessions
+	}
+	apps, ports := cordon.RemoteApps(), cordon.RemotePorts()
+	var args []any
+	for _, a := range apps {
+		args = append(args, a)
+	}
+	for _, p := range ports {
+		args = append(args, p)
+	}
+	// A flow the sensor labels remote access, or one it left unlabelled
+	// (or labelled only TLS) on a remote-access port. Only devices that
+	// matter to suppliers: medical ones and those a supplier serves.
+	q := `SELECT c.client, c.proto, c.port, c.app, MIN(c.hour), MAX(c.hour), SUM(c.flows), SUM(c.bytes),
+		coalesce(md.model_id, 0), ` + deviceRef + `
+		FROM conversations c
+		JOIN devices d ON d.key = c.server
+		LEFT JOIN model_devices md ON md.device_id = d.id
+		WHERE (lower(c.app) IN (` + remotePlaceholders(len(apps)) + `)
+		       OR (c.app IN ('', 'tls') AND c.port IN (` + remotePlaceholders(len(ports)) + `)))
+		  AND c.client <> c.server
+		  AND (d.medical
+		       OR EXISTS (SELECT 1 FROM supplier_devices sd WHERE sd.device_id = d.id)
+		       OR EXISTS (SELECT 1 FROM supplier_models sm WHERE sm.model_id = md.model_id))`
+	if !f.Since.IsZero() {
+		q += ` AND c.hour >= ?`
+		args = append(args, formatTime(f.Since.UTC()))
+	}
+	if len(f.Keys) > 0 {
+		q += ` AND c.server IN (` + remotePlaceholders(len(f.Keys)) + `)`
+		for _, k := range f.Keys {
+			args = append(args, k)
+		}
+	}
+	q += ` GROUP BY c.client, c.server, c.proto, c.port, c.app
+		ORDER BY MAX(c.hour) DESC, d.id, c.client, c.port LIMIT ?`
+	args = append(args, limit)
+
+	tx, err := s.db.beginRead(ctx)
+	if err != nil {
+		return nil, wrap("find remote sessions", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, wrap("find remote sessions", err)
+	}
+	out := []*cordon.RemoteSession{}
+	for rows.Next() {
+		var r cordon.RemoteSession
+		var first, last string
+		var port int64
+		dev, done := deviceRefDest(&r.Device)
+		dest := append([]any{&r.SourceKey, &r.Proto, &port, &r.App, &first, &last, &r.Flows, &r.Bytes, &r.ModelID}, dev...)
+		if err := rows.Scan(dest...); err != nil {
+			rows.Close()
+			return nil, wrap("find remote sessions", err)
+		}
+		done()
+		r.Port = uint16(port)
+		if r.FirstSeen, err = parseTime(first); err == nil {
+			r.LastSeen, err = parseTime(last)
+		}
+		if err != nil {
+			rows.Close()
+			return nil, wrap("find remote sessions", err)
+		}
+		r.LastSeen = r.LastSeen.Add(time.Hour)
+		if r.Method = cordon.RemoteMethod(r.App, r.Port); r.Method != "" {
+			out = append(out, &r)
+		}
+	}
+	if err := closeSupplierRows(rows); err != nil {
+		return nil, wrap("find remote sessions", err)
+	}
+	for _, r := range out {
+		if r.Sources, err = sessionSources(ctx, tx, r); err != nil {
+			return nil, wrap("find remote sessions", err)
+		}
+	}
+	return out, nil
+}
+
+func remotePlaceholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// sessionSources returns the addresses the session's client held while the
+// session was seen, most recent first: an address outside the register is
+// its key; a device of the register held the addresses whose history
+// overlaps the session (all of them when none does, as when the history
+// was pruned).
+func sessionSources(ctx context.Context, tx *Tx, r *cordon.RemoteSession) ([]string, error) {
+	if a, ok := strings.CutPrefix(r.SourceKey, "ip:"); ok {
+		if addr, err := netip.ParseAddr(a); err == nil {
+			return []string{addr.Unmap().String()}, nil
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT i.ip, i.first_seen, i.last_seen FROM device_ips i
+		JOIN devices d ON d.id = i.device_id WHERE d.key = ? ORDER BY i.last_seen DESC, i.ip`, r.SourceKey)
+	if err != nil {
+		return nil, err
+	}
+	var during, all []string
+	from, until := formatTime(r.FirstSeen), formatTime(r.LastSeen)
+	for rows.Next() {
+		var ip, first, last string
+		if err := rows.Scan(&ip, &first, &last); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		all = append(all, ip)
+		if first < until && last >= from {
+			during = append(during, ip)
+		}
+	}
+	if err := closeSupplierRows(rows); err != nil {
+		return nil, err
+	}
+	if len(during) > 0 {
+		return slices.Compact(during), nil
+	}
+	if all == nil {
+		all = []string{}
+	}
+	return slices.Compact(all), nil
+}
