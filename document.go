@@ -180,8 +180,12 @@ type DocumentService interface {
 	// FindDocumentContent returns what a document says, or ENOTFOUND.
 	FindDocumentContent(ctx context.Context, id int64) (*DocumentContent, error)
 	// DeleteDocument removes a document and what it says; an older SBOM
-	// of the model becomes current when the current one goes. Audited as
-	// "document.delete". ENOTFOUND.
+	// of the model becomes current when the current one goes. Deleting a
+	// VEX document sets back to open, in the same transaction, the
+	// findings of the model's devices whose status it set ("vex:<file>")
+	// and that no person changed since, each audited as "finding.status";
+	// callers then re-assess the model's devices so that the remaining
+	// documents apply. Audited as "document.delete". ENOTFOUND.
 	DeleteDocument(ctx context.Context, id int64) error
 	// FindModelEvidence returns the evidence of every model that has an
 	// SBOM or a VEX document and at least one device.

@@ -225,25 +225,6 @@ func (e *Exception) Validate() error {
 	return nil
 }
 
-// IsDate reports whether t is a date: midnight UTC.
-func IsDate(t time.Time) bool { return t.Equal(Day(t)) }
-
-// Day returns the date of t in UTC, as midnight UTC.
-func Day(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// ParseDate reads a date such as 2026-09-30 for field, with a message that
-// names the field.
-func ParseDate(field, v string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(v))
-	if err != nil {
-		return time.Time{}, Errorf(EINVALID, "%s must be a date such as 2026-09-30, not %q.", field, v)
-	}
-	return t, nil
-}
-
 // ParseCVEList reads CVE IDs separated by commas, spaces or new lines, in
 // any letter case, into upper-case IDs without duplicates, in the order
 // given. An empty text is an empty list: all CVEs.

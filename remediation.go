@@ -117,6 +117,10 @@ type RemediationDevice struct {
 	// (operating system, software, DICOM implementation version).
 	LastSeen time.Time `json:"last_seen,omitzero"`
 	Observed []string  `json:"observed"`
+	// Left is set by the store when the device no longer belongs to the
+	// model: it stays on the record with what was done, but the record no
+	// longer waits for it and it cannot be changed.
+	Left bool `json:"left,omitempty"`
 }
 
 // RemediationEvent is one step of a remediation's timeline.
@@ -242,7 +246,7 @@ func (r *RemediationRecord) Transition(t RemediationTransition, now time.Time, b
 		next.Scheduled = t.Scheduled.UTC()
 	case RemediationApplied:
 		for _, d := range r.Devices {
-			if d.State != RemediationDeviceApplied {
+			if d.State != RemediationDeviceApplied && !d.Left {
 				return Errorf(EINVALID, "Every device must have the fix applied first: device %s is %s.", d.label(), d.State)
 			}
 		}
@@ -296,6 +300,9 @@ func (r *RemediationRecord) ChangeDevices(cs []RemediationDeviceChange, now time
 			return Errorf(EINVALID, "Device %d is not a device of this remediation's model.", c.DeviceID)
 		}
 		d := &next.Devices[i]
+		if d.Left {
+			return Errorf(EINVALID, "Device %s has left this remediation's model; it can no longer be changed here.", d.label())
+		}
 		date := c.Date.UTC()
 		switch c.State {
 		case RemediationDevicePending:
@@ -326,6 +333,9 @@ func (r *RemediationRecord) ChangeDevices(cs []RemediationDeviceChange, now time
 	}
 	all := len(next.Devices) > 0
 	for _, d := range next.Devices {
+		if d.Left {
+			continue // the record no longer waits for it
+		}
 		if d.State != RemediationDeviceApplied {
 			all = false
 		} else {

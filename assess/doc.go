@@ -59,14 +59,36 @@
 // adds 0.1, up to 1.
 //
 // Controls — the share of the risk that controls remove, combined like
-// likelihood: a recorded network zone other than a flat one 0.3 (0.15 when
-// traffic shows the device reaching 20+ peers anyway), and compensating
-// controls recorded on mitigated findings 0.1.
+// likelihood and capped at 0.6 (a vulnerable device behind every control
+// is still vulnerable, so controls never remove more than that):
+//
+//   - zone 0.3: a recorded network zone other than a flat one (0.15 when
+//     traffic shows the device reaching 20+ peers anyway);
+//   - exception_control: each compensating control of the device's active
+//     exceptions, its own and its model's (ExceptionService.DevicePlan),
+//     explained by the control, the exception and its status. Controls
+//     enforced in the network weigh most (guidance step 4): air_gapped
+//     0.4, segmented 0.3, allowed_flows_only 0.25; application_allowlisting,
+//     supplier_access_on_demand_mfa, outbound_proxy, monitored and
+//     no_internet 0.15; unneeded_ports_closed, no_email,
+//     no_removable_media, no_external_shares, offline_fallback and backup
+//     0.1. That is for a verified control in its kind's usual class (the
+//     first listed in cordon.ControlKinds); in place but not verified
+//     counts at 60%, recorded in the kind's other class at 75%, planned
+//     not at all, nor any control of an expired or revoked exception. A
+//     network control (segmented, allowed_flows_only, air_gapped) that
+//     traffic contradicts (20+ peers or 5+ subnets), or no_internet and
+//     air_gapped while it talks with internet hosts, counts at half. Each
+//     kind counts once, at its strongest; a segmented control and a
+//     recorded zone say the same thing, so only the stronger counts;
+//   - mitigated 0.1: compensating controls recorded on mitigated findings.
 //
 // So a Windows 7 infusion pump with an open KEV finding used by ransomware
 // on a flat network scores above 90, a patched printer that talks with its
 // print server scores 1, and the same pump moved into a segmented zone
-// with its findings mitigated drops by about half.
+// with its findings mitigated drops by about half. A verified segmentation
+// recorded on an exception takes the same pump from 94 to 66, and revoking
+// the exception, or its expiry, puts it back.
 //
 // Without any intelligence loaded the score rests on exposure (traffic)
 // and support states alone.

@@ -67,6 +67,14 @@ func (e *Engine) Device(rec *cordon.DeviceRecord, t Traffic, statuses map[string
 // (so they are matched and cited like any other), and the SBOM's support
 // periods join its support states. docs may be nil.
 func (e *Engine) DeviceWithDocs(rec *cordon.DeviceRecord, t Traffic, statuses map[string]cordon.FindingStatus, now time.Time, docs *ModelDocs) cordon.DeviceAssessment {
+	return e.DeviceWithPlan(rec, t, statuses, now, docs, nil)
+}
+
+// DeviceWithPlan is DeviceWithDocs for a device with exceptions (its own
+// and its model's, as ExceptionService.DevicePlan gathers them): the
+// in-place controls of those active at now lower its risk, each listed as
+// a "controls" factor. exceptions may be nil.
+func (e *Engine) DeviceWithPlan(rec *cordon.DeviceRecord, t Traffic, statuses map[string]cordon.FindingStatus, now time.Time, docs *ModelDocs, exceptions []*cordon.Exception) cordon.DeviceAssessment {
 	d := deviceOf(rec)
 	if docs != nil && len(docs.Software) > 0 {
 		// A new slice: d shares the observed device's.
@@ -95,7 +103,7 @@ func (e *Engine) DeviceWithDocs(rec *cordon.DeviceRecord, t Traffic, statuses ma
 		Device:     fd,
 		Support:    support,
 		AssessedAt: now,
-		Risk:       risk(riskInput{device: d, rec: &rec.Recorded, findings: findings, statuses: statuses, support: support, traffic: t, now: now}),
+		Risk:       risk(riskInput{device: d, rec: &rec.Recorded, findings: findings, statuses: statuses, support: support, traffic: t, now: now, exceptions: exceptions}),
 	}
 	for i := range findings {
 		f := &findings[i]

@@ -95,6 +95,9 @@ type riskInput struct {
 	support  []cordon.SupportStatus
 	traffic  Traffic
 	now      time.Time
+	// exceptions are the device's own and its model's exceptions; only
+	// those active at now count.
+	exceptions []*cordon.Exception
 }
 
 // risk scores a device: 100 × likelihood × impact × (1 − controls).
@@ -142,7 +145,7 @@ func risk(in riskInput) cordon.Risk {
 	r.Impact, r.Factors = impact(in, r.Factors)
 
 	controls(in, add)
-	r.Controls = combine(r.Factors, "controls")
+	r.Controls = min(combine(r.Factors, "controls"), maxControls)
 	r.Score = int(math.Round(100 * r.Likelihood * r.Impact * (1 - r.Controls)))
 	r.Likelihood, r.Impact, r.Controls = round2(r.Likelihood), round2(r.Impact), round2(r.Controls)
 	r.Summary = summary(in, r)
@@ -276,9 +279,12 @@ func categoryWhy(cat string) string {
 }
 
 // controls adds what reduces the risk: a segmented zone (less if traffic
-// shows it talking widely all the same) and compensating controls recorded
-// on mitigated findings.
+// shows it talking widely all the same), the in-place controls of the
+// device's active exceptions, and compensating controls recorded on
+// mitigated findings. A segmentation control and a recorded zone say the
+// same thing, so only the stronger of the two counts.
 func controls(in riskInput, add func(part, name, value string, w float64, why string)) {
+	ecs := exceptionControls(in)
 	zone := ""
 	if in.rec != nil {
 		zone = strings.TrimSpace(in.rec.Zone)
@@ -288,7 +294,19 @@ func controls(in riskInput, add func(part, name, value string, w float64, why st
 		if in.traffic.Peers >= 20 || in.traffic.Subnets >= 5 {
 			w, why = wZone/2, "Recorded in network zone "+zone+", but traffic shows it reaching "+strconv.Itoa(in.traffic.Peers)+" peers, so the zone is counted at half."
 		}
+		if i := slices.IndexFunc(ecs, func(c controlFactor) bool { return c.kind == "segmented" }); i >= 0 {
+			if ecs[i].weight >= w {
+				w = 0 // the exception's control stands for the zone
+				ecs[i].why += " It stands for the recorded zone " + zone + " as well."
+			} else {
+				ecs = slices.Delete(ecs, i, i+1)
+				why += " An exception records the segmentation too; the zone counts for both."
+			}
+		}
 		add("controls", "zone", zone, w, why)
+	}
+	for _, c := range ecs {
+		add("controls", "exception_control", c.kind, c.weight, c.why)
 	}
 	var ctl []string
 	n := 0
@@ -362,6 +380,9 @@ func summary(in riskInput, r cordon.Risk) string {
 	}
 	if r.Controls > 0 {
 		s += fmt.Sprintf(", reduced %.0f%% by controls", 100*r.Controls)
+		if r.Controls >= maxControls {
+			s += " (the most controls may remove)"
+		}
 	}
 	return s + "."
 }

@@ -38,8 +38,14 @@ type Runner struct {
 	// documents say: SBOM software and support periods, and the finding
 	// statuses VEX statements give.
 	Documents cordon.DocumentService
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// Exceptions, when set, adds the in-place controls of each device's
+	// active exceptions (its own and its model's) to its risk. Models
+	// says which devices a model's exception covers; without it each
+	// device's plan is read on its own (ExceptionService.DevicePlan).
+	Exceptions cordon.ExceptionService
+	Models     cordon.ModelService
+	Now        func() time.Time
+	Logger     *slog.Logger
 
 	mu      sync.Mutex
 	engine  *Engine
@@ -101,6 +107,10 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 	if err != nil {
 		return err
 	}
+	plans, err := r.loadPlans(ctx)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -150,7 +160,12 @@ func (r *Runner) Assess(ctx context.Context, ids []int64) error {
 					return
 				}
 				md := docs[rec.ID]
-				a := e.DeviceWithDocs(rec, TrafficFrom(rec.Key, convs), withVEX(statuses[rec.ID], md), now, md)
+				exc, err := plans.of(ctx, rec.ID)
+				if err != nil {
+					fail(err)
+					return
+				}
+				a := e.DeviceWithPlan(rec, TrafficFrom(rec.Key, convs), withVEX(statuses[rec.ID], md), now, md, exc)
 				select {
 				case results <- a:
 				case <-ctx.Done():

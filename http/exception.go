@@ -221,6 +221,7 @@ func (s *Server) handleExceptionCreate(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	s.reassessException(r, e)
 	writeJSON(w, http.StatusCreated, e)
 }
 
@@ -281,6 +282,7 @@ func (s *Server) handleExceptionUpdate(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	s.reassessException(r, e)
 	writeJSON(w, http.StatusOK, e)
 }
 
@@ -305,6 +307,7 @@ func (s *Server) handleExceptionRevoke(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	s.reassessException(r, e)
 	writeJSON(w, http.StatusOK, e)
 }
 

@@ -23,6 +23,7 @@ func (s *Server) registerModelRoutes() {
 	s.handle("GET /api/v1/models/{id}/documents", cordon.RoleViewer, s.handleDocumentIndex)
 	s.handle("POST /api/v1/models/{id}/documents", cordon.RoleAnalyst, s.handleDocumentUpload)
 	s.handle("GET /api/v1/models/{id}/contradictions", cordon.RoleViewer, s.handleContradictions)
+	s.handle("GET /api/v1/models/{id}/plan", cordon.RoleViewer, s.handleModelPlan)
 	s.handle("GET /api/v1/documents/{id}", cordon.RoleViewer, s.handleDocumentView)
 	s.handle("DELETE /api/v1/documents/{id}", cordon.RoleAnalyst, s.handleDocumentDelete)
 }
@@ -121,9 +122,10 @@ func (s *Server) documents() (cordon.DocumentService, error) {
 }
 
 // modelDocs is the import service the document routes share with the
-// pages and the command line. The server reads no traffic, so an MDS2
-// import here stores the form and leaves the contradictions to the check
-// that follows every ingest.
+// pages and the command line. With a ConversationService an MDS2 import
+// is held against the traffic at once, as on the model page; without one
+// the form is stored and the check that follows every ingest finds the
+// contradictions.
 func (s *Server) modelDocs() (*modeldoc.Service, error) {
 	ms, err := s.models()
 	if err != nil {
@@ -133,8 +135,8 @@ func (s *Server) modelDocs() (*modeldoc.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &modeldoc.Service{Models: ms, Documents: ds, Devices: s.DeviceService, Findings: s.FindingService,
-		Assessor: s.Assessor, Alerts: s.AlertService, Now: s.timeNow}, nil
+	return &modeldoc.Service{Models: ms, Documents: ds, Devices: s.DeviceService, Conversations: s.ConversationService,
+		Findings: s.FindingService, Assessor: s.Assessor, Alerts: s.AlertService, Now: s.timeNow}, nil
 }
 
 func (s *Server) handleModelIndex(w http.ResponseWriter, r *http.Request) {
@@ -494,7 +496,9 @@ func (s *Server) handleDocumentDelete(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	if d.Kind == cordon.DocumentSBOM {
+	// An SBOM takes its software with it; a VEX document's statuses went
+	// back to open with it. Either way the remaining documents apply anew.
+	if d.Kind == cordon.DocumentSBOM || d.Kind == cordon.DocumentVEX {
 		if ms, err := s.models(); err == nil {
 			if devices, err := ms.FindModelDevices(r.Context(), d.ModelID); err == nil {
 				s.reassess(r, devices, "delete document")
@@ -523,6 +527,31 @@ func (s *Server) handleContradictions(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"contradictions": cs})
 }
 
+// handleModelPlan answers a model's mitigation plan: the controls of its
+// active exceptions by class, and what makes the plan incomplete.
+func (s *Server) handleModelPlan(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "model")
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	svc, err := s.exceptions()
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	p, err := svc.ModelPlan(r.Context(), id)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
+}
+
+// documentUpload stands for a manufacturer document's upload form in the
+// OpenAPI document: unlike a capture's, its file is an SBOM, VEX or MDS2.
+type documentUpload struct{}
+
 var modelOps = []apiOp{
 	{"GET /api/v1/models", "List device models (manufacturer, model and software version) with their device counts.", cordon.RoleViewer,
 		[]string{"manufacturer:model", "q:model", "offset", "limit"}, nil, 200, modelList{}},
@@ -534,11 +563,12 @@ var modelOps = []apiOp{
 	{"POST /api/v1/models/{id}/devices", "Assign devices to the model by hand (audited per device); discovery leaves them there. The devices are re-assessed.", cordon.RoleAnalyst, nil, ModelAssignment{}, 200, cordon.DeviceModel{}},
 	{"GET /api/v1/models/{id}/documents", "The model's manufacturer documents (SBOM, MDS2, VEX), newest first.", cordon.RoleViewer,
 		[]string{"kind:document", "offset", "limit"}, nil, 200, documentList{}},
-	{"POST /api/v1/models/{id}/documents", "Import a manufacturer document in the multipart field \"file\" (not a capture: a CycloneDX or SPDX SBOM, a CycloneDX, CSAF or OpenVEX VEX, or an MDS2 workbook .xlsx or CSV, at most 64 MiB), its kind told by content or ?kind=. 201 with what it stored and changed (the model's devices are re-assessed); 200 with unchanged=true when the model has the same file already; 400 naming the problem for a malformed file, with nothing stored.", cordon.RoleAnalyst,
-		[]string{"kind:document"}, multipartFile{}, 201, modeldoc.Result{}},
+	{"POST /api/v1/models/{id}/documents", "Import a manufacturer document in the multipart field \"file\": a CycloneDX or SPDX SBOM, a CycloneDX, CSAF or OpenVEX VEX, or an MDS2 workbook (.xlsx or CSV), at most 64 MiB, its kind told by content or ?kind=. 201 with what it stored and changed: after an SBOM or VEX the model's devices are re-assessed; an MDS2 is held against the devices' traffic at once and its contradictions returned. 200 with unchanged=true when the model has the same file already; 400 naming the problem for a malformed file, with nothing stored.", cordon.RoleAnalyst,
+		[]string{"kind:document"}, documentUpload{}, 201, modeldoc.Result{}},
 	{"GET /api/v1/models/{id}/contradictions", "What the model's devices' traffic shows against its MDS2 form, most severe first, as last checked (after every ingest).", cordon.RoleViewer, nil, nil, 200, contradictionList{}},
+	{"GET /api/v1/models/{id}/plan", "The model's mitigation plan: the controls of its active exceptions, each with its class (likelihood or impact) and status, and the check that flags a plan with only one class or nothing in place.", cordon.RoleViewer, nil, nil, 200, cordon.MitigationPlan{}},
 	{"GET /api/v1/documents/{id}", "One document with what it says: SBOM components with their support, MDS2 answers by section, VEX statements.", cordon.RoleViewer, nil, nil, 200, DocumentView{}},
-	{"DELETE /api/v1/documents/{id}", "Delete a document (audited); an older SBOM becomes current again.", cordon.RoleAnalyst, nil, nil, 204, nil},
+	{"DELETE /api/v1/documents/{id}", "Delete a document (audited); an older SBOM becomes current again. Deleting a VEX document sets back to open the findings whose status it set and no person changed since (each audited), and the model's devices are re-assessed.", cordon.RoleAnalyst, nil, nil, 204, nil},
 }
 
 var modelParams = map[string]map[string]any{

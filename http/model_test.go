@@ -76,6 +76,7 @@ func modelAccess(t *testing.T, e *env) []accessCase {
 			return documentReq("/api/v1/models/"+id+"/documents", "flowmax.cdx.json", miniSBOM(role))
 		}, [4]int{401, 403, 201, 201}},
 		{"GET /api/v1/models/{id}/contradictions", get("/api/v1/models/" + id + "/contradictions"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/models/{id}/plan", get("/api/v1/models/" + id + "/plan"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/documents/{id}", get("/api/v1/documents/" + first), [4]int{401, 200, 200, 200}},
 		{"DELETE /api/v1/documents/{id}", func(string) req { return req{method: "DELETE", path: "/api/v1/documents/" + doc()} }, [4]int{401, 403, 204, 204}},
 	}

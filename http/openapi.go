@@ -239,6 +239,13 @@ func buildOpenAPI() map[string]any {
 						"file": map[string]any{"type": "string", "format": "binary", "description": "A pcap, pcapng or gzip-compressed capture."},
 						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
 					}}}}}
+		case documentUpload:
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"multipart/form-data": map[string]any{"schema": map[string]any{"type": "object", "required": []string{"file"},
+					"properties": map[string]any{
+						"file": map[string]any{"type": "string", "format": "binary", "description": "The manufacturer document: a CycloneDX (JSON or XML) or SPDX 2.3 JSON SBOM, a CycloneDX, CSAF or OpenVEX VEX, or an MDS2 form as .xlsx or CSV; at most 64 MiB."},
+						"csrf": map[string]any{"type": "string", "description": "The session's CSRF token, first, when signed in with a cookie and not sending X-CSRF-Token."},
+					}}}}}
 		case feedUpload:
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary",

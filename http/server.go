@@ -88,6 +88,10 @@ type Server struct {
 	SupplierService    cordon.SupplierService
 	LifecycleService   cordon.LifecycleService
 	AlertService       cordon.AlertService
+	// ConversationService reads devices' traffic, so that an MDS2 uploaded
+	// through the API is checked against it at once; without it the check
+	// waits for the next ingest.
+	ConversationService cordon.ConversationService
 	// UI, when set, serves the pages; without it "/" is a bare page that
 	// says who is signed in.
 	UI UI

@@ -110,6 +110,7 @@ func MustOpenEnv(t *testing.T, configure func(*Server)) *env {
 	s.SupplierService = sqlite.NewSupplierService(db)
 	s.LifecycleService = sqlite.NewLifecycleService(db)
 	s.AlertService = sqlite.NewAlertService(db)
+	s.ConversationService = sqlite.NewConversationService(db)
 	s.Ingester = ingesterFunc(func(id int64) {
 		e.mu.Lock()
 		e.queued = append(e.queued, id)

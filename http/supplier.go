@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/remediation"
 	"github.com/cordonsec/cordon/remoteaccess"
 )
 
@@ -24,7 +25,7 @@ var supplierOps = []apiOp{
 	{"GET /api/v1/suppliers", "List suppliers by name, each with its contracts, remote access, what it serves and its guidance flags (always_on, no_mfa, contract_expired, no_contract, no_service_levels).", cordon.RoleViewer,
 		[]string{"q:supplier", "model:supplier", "device:supplier", "offset", "limit"}, nil, 200, supplierList{}},
 	{"POST /api/v1/suppliers", "Create a supplier with its contracts, remote access and the models and devices it serves (audited).", cordon.RoleAnalyst, nil, SupplierBody{}, 201, cordon.Supplier{}},
-	{"GET /api/v1/suppliers/{id}", "One supplier with its flags.", cordon.RoleViewer, nil, nil, 200, cordon.Supplier{}},
+	{"GET /api/v1/suppliers/{id}", "One supplier with its flags and its patch service level measured against reality: for the models it serves, each remediation record's deployment lag (manufacturer approval to applied) against the shortest patch_days of its current contracts (30 days when none sets one): met, missed, open and within, open and overdue, and the median lag of finished deployments.", cordon.RoleViewer, nil, nil, 200, SupplierView{}},
 	{"PUT /api/v1/suppliers/{id}", "Replace a supplier with its contracts, access and what it serves (audited).", cordon.RoleAnalyst, nil, SupplierBody{}, 200, cordon.Supplier{}},
 	{"DELETE /api/v1/suppliers/{id}", "Delete a supplier (audited).", cordon.RoleAnalyst, nil, nil, 204, nil},
 	{"GET /api/v1/remote-access/unexplained", "Inbound remote access to medical devices and devices a supplier serves (RDP, VNC, SSH, Telnet, TeamViewer, AnyDesk) that no supplier's remote access record explains, latest first, each with the reason.", cordon.RoleViewer,
@@ -48,6 +49,14 @@ type (
 		pageInfo
 	}
 )
+
+// SupplierView is GET /suppliers/{id}: the supplier and, when the server
+// keeps remediation records, its patch service level measured against
+// them.
+type SupplierView struct {
+	*cordon.Supplier
+	ServiceLevel *remediation.ServiceLevel `json:"service_level,omitempty"`
+}
 
 // SupplierBody is the body of POST /suppliers and PUT /suppliers/{id}: a
 // supplier as a person writes it, contract dates as "2026-09-30" or RFC
@@ -211,7 +220,16 @@ func (s *Server) handleSupplierView(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, sup)
+	v := SupplierView{Supplier: sup}
+	if s.RemediationService != nil {
+		sl, err := remediation.SupplierServiceLevel(r.Context(), s.RemediationService, sup, s.timeNow())
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		v.ServiceLevel = &sl
+	}
+	writeJSON(w, http.StatusOK, v)
 }
 
 func (s *Server) handleSupplierUpdate(w http.ResponseWriter, r *http.Request) {

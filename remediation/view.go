@@ -22,6 +22,9 @@ type View struct {
 	// network confirms.
 	Applied   int `json:"devices_applied"`
 	Confirmed int `json:"devices_confirmed"`
+	// Left counts the devices that have left the model since the record
+	// was started (cordon.RemediationDevice.Left).
+	Left int `json:"devices_left"`
 }
 
 // DeviceView is a device of a record with Confirm's answer.
@@ -41,6 +44,9 @@ func NewView(r *cordon.RemediationRecord, now time.Time, limits Limits, sla SLA)
 		}
 		if dv.Network == Confirmed {
 			v.Confirmed++
+		}
+		if d.Left {
+			v.Left++
 		}
 		v.Devices = append(v.Devices, dv)
 	}

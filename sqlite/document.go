@@ -384,31 +384,3 @@ func documentStatements(ctx context.Context, tx *Tx, id int64, file string) ([]c
 	}
 	return out, rows.Err()
 }
-
-// DeleteDocument removes a document and what it says; when it was its
-// model's current SBOM, the newest remaining SBOM takes its place.
-func (s *DocumentService) DeleteDocument(ctx context.Context, id int64) error {
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return wrap("delete document", err)
-	}
-	defer tx.Rollback()
-	d, err := findDocumentByID(ctx, tx, id)
-	if err != nil {
-		return wrap("delete document", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM model_documents WHERE id = ?`, id); err != nil {
-		return wrap("delete document", err)
-	}
-	if d.Current {
-		if _, err := tx.ExecContext(ctx, `UPDATE model_documents SET current = TRUE WHERE id =
-			(SELECT id FROM model_documents WHERE model_id = ? AND kind = 'sbom' ORDER BY imported_at DESC, id DESC LIMIT 1)`,
-			d.ModelID); err != nil {
-			return wrap("delete document", err)
-		}
-	}
-	if err := insertAudit(ctx, tx, "document.delete", documentObject(id), auditOfDocument(d), nil); err != nil {
-		return wrap("delete document", err)
-	}
-	return wrap("delete document", tx.Commit())
-}

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -88,6 +89,9 @@ func fillRemediationDevices(ctx context.Context, tx *Tx, r *cordon.RemediationRe
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		if err := followModel(ctx, tx, r); err != nil {
+			return err
+		}
 	}
 	for i := range r.Devices {
 		d := &r.Devices[i]
@@ -117,6 +121,40 @@ func fillRemediationDevices(ctx context.Context, tx *Tx, r *cordon.RemediationRe
 			}
 		}
 	}
+	return nil
+}
+
+// followModel makes a stored record's devices follow its model as it is
+// now, when the record is read: a device that joined the model since the
+// record was started appears as pending (until the record is applied,
+// when its list is closed), and one that left is marked Left, not
+// dropped, so what was done on it stays on the record. Deriving this on
+// every read, rather than syncing rows, cannot go stale; a joined device
+// gets a row of its own when its deployment is first changed.
+func followModel(ctx context.Context, tx *Tx, r *cordon.RemediationRecord) error {
+	ids, err := modelDeviceIDs(ctx, tx, r.ModelID)
+	if err != nil {
+		return err
+	}
+	in := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	stored := make(map[int64]bool, len(r.Devices))
+	for i := range r.Devices {
+		d := &r.Devices[i]
+		stored[d.DeviceID] = true
+		d.Left = !in[d.DeviceID]
+	}
+	if r.State == cordon.RemediationApplied {
+		return nil
+	}
+	for _, id := range ids {
+		if !stored[id] {
+			r.Devices = append(r.Devices, cordon.RemediationDevice{DeviceID: id, State: cordon.RemediationDevicePending})
+		}
+	}
+	slices.SortFunc(r.Devices, func(a, b cordon.RemediationDevice) int { return cmp.Compare(a.DeviceID, b.DeviceID) })
 	return nil
 }
 

@@ -3,6 +3,7 @@ package storetest
 import (
 	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -174,6 +175,69 @@ func testDocuments(t *testing.T, open func(tb testing.TB) *Store) {
 		}
 		_, err = e.Documents.ApplyVEX(e.sys, []cordon.VEXFinding{{DeviceID: pump.ID, CVE: "CVE-2024-0002", Status: cordon.FindingStatus{Status: cordon.FindingFixed, By: "alice"}}})
 		wantCode(t, err, cordon.EINVALID)
+	})
+
+	t.Run("DeleteVEX", func(t *testing.T) {
+		e, ct, pump, _ := findingsEnv(t, open)
+		m := e.createModel(t, "Acme", "Pump", "2.1")
+		other := e.createModel(t, "Siemens Healthineers", "SOMATOM", "")
+		must(t, e.Models.AssignDevices(e.ctx, m.ID, []int64{pump.ID}))
+		must(t, e.Models.AssignDevices(e.ctx, other.ID, []int64{ct.ID}))
+		stmt := &cordon.DocumentContent{Statements: []cordon.VEXStatement{{CVE: "CVE-2024-0001", Status: cordon.VEXNotAffected, Justification: "vulnerable_code_not_present"}}}
+		a := newDocument(m.ID, cordon.DocumentVEX, "a.vex.json", "a")
+		must(t, e.Documents.ImportDocument(e.ctx, a, stmt))
+		must(t, e.Documents.ImportDocument(e.ctx, newDocument(m.ID, cordon.DocumentVEX, "b.vex.json", "b"), stmt))
+		// The other model has a document of the same file name.
+		must(t, e.Documents.ImportDocument(e.ctx, newDocument(other.ID, cordon.DocumentVEX, "a.vex.json", "other"), stmt))
+		must(t, e.Findings.ReplaceFindings(e.sys, []cordon.DeviceAssessment{
+			{DeviceID: pump.ID, Findings: []cordon.Finding{NewFinding("CVE-2024-0001", false, 0.1, 7, "confirmed"),
+				NewFinding("CVE-2024-0002", false, 0.1, 7, "confirmed"), NewFinding("CVE-2024-0003", false, 0.1, 7, "confirmed")}},
+			{DeviceID: ct.ID, Findings: []cordon.Finding{NewFinding("CVE-2024-0001", false, 0.1, 7, "confirmed")}},
+		}))
+		by := func(file string) cordon.FindingStatus {
+			return cordon.FindingStatus{Status: cordon.FindingNotAffected, Justification: "vulnerable_code_not_present", By: "vex:" + file}
+		}
+		n, err := e.Documents.ApplyVEX(e.sys, []cordon.VEXFinding{
+			{DeviceID: pump.ID, CVE: "CVE-2024-0001", Status: by("a.vex.json")},
+			{DeviceID: pump.ID, CVE: "CVE-2024-0002", Status: by("a.vex.json")},
+			{DeviceID: pump.ID, CVE: "CVE-2024-0003", Status: by("b.vex.json")},
+			{DeviceID: ct.ID, CVE: "CVE-2024-0001", Status: by("a.vex.json")},
+		})
+		must(t, err)
+		if n != 4 || e.exposure(t, pump.ID).Open != 0 {
+			t.Fatalf("ApplyVEX = %d, open %d", n, e.exposure(t, pump.ID).Open)
+		}
+		// A person decides on CVE-2024-0002 after the statement.
+		decided := e.byCVE(t, pump.ID)["CVE-2024-0002"]
+		_, err = e.Findings.UpdateFindingStatus(e.ctx, decided.ID, cordon.FindingStatus{Status: cordon.FindingFixed, Reason: "patched by the engineer"})
+		must(t, err)
+
+		must(t, e.Documents.DeleteDocument(e.ctx, a.ID))
+		got := e.byCVE(t, pump.ID)
+		if st := got["CVE-2024-0001"].Status; st.Status != cordon.FindingOpen || st.By != "" || st.Justification != "" {
+			t.Errorf("the deleted document's status stayed: %+v", st)
+		}
+		if st := got["CVE-2024-0002"].Status; st.Status != cordon.FindingFixed || st.By != "alice" {
+			t.Errorf("a person's status changed: %+v", st)
+		}
+		if st := got["CVE-2024-0003"].Status; st.By != "vex:b.vex.json" || st.Status != cordon.FindingNotAffected {
+			t.Errorf("another document's status changed: %+v", st)
+		}
+		if st := e.byCVE(t, ct.ID)["CVE-2024-0001"].Status; st.By != "vex:a.vex.json" {
+			t.Errorf("another model's device changed: %+v", st)
+		}
+		if x := e.exposure(t, pump.ID); x.Open != 1 {
+			t.Errorf("exposure open = %d after the delete, want 1", x.Open)
+		}
+		object := "finding:" + strconv.FormatInt(got["CVE-2024-0001"].ID, 10)
+		if acts := e.audited(t, object); !slices.Equal(acts, []string{"finding.status", "finding.status"}) {
+			t.Errorf("audit of the reopened finding = %v", acts)
+		}
+		es, _, err := e.Audit.FindAuditEntries(e.sys, cordon.AuditFilter{Object: object, Limit: 1})
+		must(t, err)
+		if len(es) != 1 || es[0].Actor != "alice" {
+			t.Errorf("reopened by %+v, want alice", es)
+		}
 	})
 
 	t.Run("Contradictions", func(t *testing.T) {

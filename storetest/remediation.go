@@ -150,6 +150,67 @@ func testRemediations(t *testing.T, open func(tb testing.TB) *Store) {
 		}
 	})
 
+	t.Run("FollowsModel", func(t *testing.T) {
+		e, ct, pump, ids := remediationEnv(t, open)
+		pumpDev := e.deviceByKey(t, "mac:00:40:9d:aa:00:03").ID
+		r := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: ct.ID}
+		must(t, e.Remediations.CreateRemediation(e.ctx, r))
+		for _, tr := range []cordon.RemediationTransition{{State: "awaiting_validation", At: Epoch.AddDate(0, -4, 0)},
+			{State: "approved", ApprovedVersion: "6.1.7601", Evidence: "https://example.nhs.uk/siemens-letter.pdf", At: Epoch.AddDate(0, 0, -10)}} {
+			_, err := e.Remediations.TransitionRemediation(e.ctx, r.ID, tr)
+			must(t, err)
+		}
+		_, err := e.Remediations.UpdateRemediationDevices(e.ctx, r.ID, []cordon.RemediationDeviceChange{{DeviceID: ids[0], State: "applied"}})
+		must(t, err)
+		// ct-2 moves to another model; the pump's device joins this one.
+		must(t, e.Models.AssignDevices(e.ctx, pump.ID, []int64{ids[1]}))
+		must(t, e.Models.AssignDevices(e.ctx, ct.ID, []int64{pumpDev}))
+		audited := len(e.audited(t, "remediation:"+strconv.FormatInt(r.ID, 10)))
+
+		got, err := e.Remediations.FindRemediationByID(e.sys, r.ID)
+		must(t, err)
+		state := func(ds []cordon.RemediationDevice) map[int64]string {
+			m := map[int64]string{}
+			for _, d := range ds {
+				m[d.DeviceID] = d.State
+				if d.Left {
+					m[d.DeviceID] += ",left"
+				}
+			}
+			return m
+		}
+		want := map[int64]string{ids[0]: "applied", ids[1]: "pending,left", pumpDev: "pending"}
+		if s := state(got.Devices); !reflect.DeepEqual(s, want) {
+			t.Fatalf("devices = %v, want %v", s, want)
+		}
+		if !slices.IsSortedFunc(got.Devices, func(a, b cordon.RemediationDevice) int { return int(a.DeviceID - b.DeviceID) }) {
+			t.Errorf("devices not in ID order: %+v", got.Devices)
+		}
+		rs, _, err := e.Remediations.FindRemediations(e.sys, cordon.RemediationFilter{ModelID: ct.ID})
+		must(t, err)
+		if len(rs) != 1 || !reflect.DeepEqual(state(rs[0].Devices), want) {
+			t.Errorf("FindRemediations devices = %+v", rs)
+		}
+		if n := len(e.audited(t, "remediation:"+strconv.FormatInt(r.ID, 10))); n != audited {
+			t.Errorf("reading wrote %d audit entries", n-audited)
+		}
+		// A device that left cannot be changed; the record does not wait
+		// for it: applying the joined device applies the record.
+		_, err = e.Remediations.UpdateRemediationDevices(e.ctx, r.ID, []cordon.RemediationDeviceChange{{DeviceID: ids[1], State: "applied"}})
+		wantCode(t, err, cordon.EINVALID)
+		got, err = e.Remediations.UpdateRemediationDevices(e.ctx, r.ID, []cordon.RemediationDeviceChange{{DeviceID: pumpDev, State: "applied"}})
+		must(t, err)
+		if got.State != cordon.RemediationApplied {
+			t.Errorf("state %s, want applied once every device of the model has the fix", got.State)
+		}
+		got, err = e.Remediations.FindRemediationByID(e.sys, r.ID)
+		must(t, err)
+		want = map[int64]string{ids[0]: "applied", ids[1]: "pending,left", pumpDev: "applied"}
+		if s := state(got.Devices); !reflect.DeepEqual(s, want) {
+			t.Errorf("stored devices = %v, want %v", s, want)
+		}
+	})
+
 	t.Run("Find", func(t *testing.T) {
 		e, ct, pump, _ := remediationEnv(t, open)
 		a := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: ct.ID}

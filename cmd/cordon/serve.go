@@ -68,6 +68,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.ModelService, srv.DocumentService, srv.RemediationService = st.models, st.documents, st.remediations
 	srv.ExceptionService, srv.SupplierService = st.exceptions, st.suppliers
 	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
+	srv.ConversationService = st.conversations
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{

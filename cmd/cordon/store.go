@@ -93,7 +93,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings, Documents: s.documents,
-		Now: time.Now, Logger: logger,
+		Exceptions: s.exceptions, Models: s.models, Now: time.Now, Logger: logger,
 	}
 	s.worker = ingest.NewWorker(s.captures, s.ingests, cl, s.captureDir())
 	s.worker.Logger = logger

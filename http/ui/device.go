@@ -52,6 +52,12 @@ type devicePage struct {
 	Exceptions *deviceExceptions
 	// Lifecycle is the "Lifecycle" section.
 	Lifecycle *deviceLifecycle
+	// Model is the device model it belongs to, nil when none (or models
+	// are not configured: ModelsAvailable is then false); ModelHow says
+	// whether discovery or a person put it there.
+	ModelsAvailable bool
+	Model           *cordon.DeviceModel
+	ModelHow        string
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -166,6 +172,18 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 	}
 	if p.Lifecycle, err = h.deviceLifecycleOf(r, u, d.ID); err != nil {
 		return nil, err
+	}
+	if h.cfg.Models != nil {
+		// The model page is where the device's documents, plan and fixes
+		// are kept, once for every device of the model.
+		p.ModelsAvailable = true
+		p.Model, p.ModelHow, err = h.cfg.Models.ModelOfDevice(r.Context(), d.ID)
+		if cordon.ErrorCode(err) == cordon.ENOTFOUND {
+			p.Model, err = nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
 	if h.cfg.Conversations != nil {
 		p.CommsAvailable = true

@@ -327,6 +327,7 @@ func (h *Handler) handleExceptionCreate(w http.ResponseWriter, r *http.Request, 
 		h.renderError(w, r, err)
 		return
 	}
+	h.reassessException(r, e)
 	http.Redirect(w, r, "/exceptions/"+strconv.FormatInt(e.ID, 10)+"?saved=1", http.StatusSeeOther)
 }
 
@@ -389,6 +390,7 @@ func (h *Handler) handleExceptionUpdate(w http.ResponseWriter, r *http.Request, 
 		h.renderError(w, r, err)
 		return
 	}
+	h.reassessException(r, cur)
 	http.Redirect(w, r, "/exceptions/"+strconv.FormatInt(cur.ID, 10)+"?saved=1", http.StatusSeeOther)
 }
 
@@ -409,6 +411,7 @@ func (h *Handler) handleExceptionRevoke(w http.ResponseWriter, r *http.Request, 
 		h.renderError(w, r, err)
 		return
 	}
+	h.reassessException(r, cur)
 	http.Redirect(w, r, "/exceptions/"+strconv.FormatInt(cur.ID, 10)+"?saved=1", http.StatusSeeOther)
 }
 

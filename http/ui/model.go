@@ -81,8 +81,11 @@ type modelPage struct {
 	Devices        []*cordon.DeviceRecord
 	Documents      []docView
 	Contradictions []cordon.ModelContradiction
-	Message        string // outcome of an upload or deletion
-	Failed         bool
+	// Hub is the model's governance: plan, remediations, suppliers and
+	// findings.
+	Hub     *modelHub
+	Message string // outcome of an upload or deletion
+	Failed  bool
 }
 
 func (h *Handler) handleModelView(w http.ResponseWriter, r *http.Request, u *cordon.User) {
@@ -159,6 +162,10 @@ func (h *Handler) renderModel(w http.ResponseWriter, r *http.Request, u *cordon.
 		p.Documents = append(p.Documents, v)
 	}
 	if p.Contradictions, err = h.cfg.Documents.FindContradictions(ctx, id); err != nil {
+		h.renderError(w, r, err)
+		return
+	}
+	if p.Hub, err = h.modelHubOf(ctx, id, ids[:min(len(ids), 200)]); err != nil {
 		h.renderError(w, r, err)
 		return
 	}
@@ -258,7 +265,9 @@ func (h *Handler) handleDocumentDelete(w http.ResponseWriter, r *http.Request, u
 		h.renderError(w, r, err)
 		return
 	}
-	if d.Kind == cordon.DocumentSBOM && h.cfg.Assessor != nil && h.cfg.Models != nil {
+	// An SBOM takes its software with it; a VEX document's statuses went
+	// back to open with it. Either way the remaining documents apply anew.
+	if (d.Kind == cordon.DocumentSBOM || d.Kind == cordon.DocumentVEX) && h.cfg.Assessor != nil && h.cfg.Models != nil {
 		if ids, err := h.cfg.Models.FindModelDevices(r.Context(), d.ModelID); err == nil && len(ids) > 0 {
 			if err := h.cfg.Assessor.Assess(r.Context(), ids); err != nil {
 				h.log.Error("assess after document delete", "error", err.Error())

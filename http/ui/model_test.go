@@ -123,3 +123,138 @@ func TestModelPages(t *testing.T) {
 		t.Errorf("unknown model: %d", r.status)
 	}
 }
+
+// hubEnv is the UI with every governance service over the test env's
+// store, a model with one of the env's devices, and that device's ID.
+func hubEnv(t *testing.T) (*testEnv, *cordon.DeviceModel, int64, Config) {
+	e := newTestEnv(t)
+	db := e.db
+	cfg := Config{
+		Devices: e.devices, Captures: e.captures, Users: e.users, Audit: sqlite.NewAuditService(db),
+		Queue: e.queue, CaptureDir: filepath.Join(t.TempDir(), "captures"),
+		Models: sqlite.NewModelService(db), Documents: sqlite.NewDocumentService(db),
+		Remediations: sqlite.NewRemediationService(db), Exceptions: sqlite.NewExceptionService(db),
+		Suppliers: sqlite.NewSupplierService(db), Findings: sqlite.NewFindingService(db),
+		CSRFToken: func(*http.Request) string { return testCSRF },
+		Now:       func() time.Time { return testNow },
+	}
+	h, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	h.Register(mux)
+	e.srv = httptest.NewServer(withTestUser(e.users, mux))
+	t.Cleanup(e.srv.Close)
+	ctx := cordon.NewContextWithUser(context.Background(), &cordon.User{Name: "analyst1", Role: cordon.RoleAnalyst})
+	m := &cordon.DeviceModel{Manufacturer: "Acme", Model: "Scanner " + hostile, Version: "7"}
+	if err := cfg.Models.CreateModel(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	var dev int64
+	for _, id := range e.ids {
+		if dev == 0 || id < dev {
+			dev = id
+		}
+	}
+	if err := cfg.Models.AssignDevices(ctx, m.ID, []int64{dev}); err != nil {
+		t.Fatal(err)
+	}
+	return e, m, dev, cfg
+}
+
+// The model page is the hub of the model's governance: its plan by class
+// with the incomplete flag, its fixes with their clocks, its suppliers and
+// its findings, each with the link that adds one.
+func TestModelPage_Hub(t *testing.T) {
+	e, m, dev, cfg := hubEnv(t)
+	ctx := cordon.NewContextWithUser(context.Background(), &cordon.User{Name: "analyst1", Role: cordon.RoleAnalyst})
+	path := "/models/" + strconv.FormatInt(m.ID, 10)
+
+	empty := e.get("viewer1", path)
+	for _, want := range []string{"No active exception covers this model", "No fix is tracked for this model",
+		"No supplier record serves this model", "None of the model's devices has been assessed yet"} {
+		if !strings.Contains(empty.body, want) {
+			t.Errorf("empty hub lacks %q", want)
+		}
+	}
+
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(cfg.Exceptions.CreateException(ctx, &cordon.Exception{ModelID: m.ID, Reason: cordon.ExceptionEndOfSupport,
+		RiskRef: "RR-31", Owner: "EBME lead", Expires: day("2027-03-31"), Controls: []cordon.Control{
+			{Kind: "no_removable_media", Class: cordon.ControlLikelihood, Status: cordon.ControlInPlace, Evidence: "USB disabled", ReviewDate: day("2027-01-15")}}}))
+	rem := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: m.ID, FixPublished: day("2026-05-14")}
+	must(cfg.Remediations.CreateRemediation(ctx, rem))
+	must(cfg.Suppliers.CreateSupplier(ctx, &cordon.Supplier{Name: "Acme Service", ModelIDs: []int64{m.ID}, DeviceIDs: []int64{}}))
+	must(cfg.Findings.ReplaceFindings(ctx, []cordon.DeviceAssessment{{DeviceID: dev,
+		Findings: []cordon.Finding{{CVE: "CVE-2019-0708", Match: "confirmed", Severity: cordon.SeverityCritical, KEV: true}},
+		Exposure: cordon.Exposure{Risk: cordon.Risk{Score: 77}}}}))
+
+	page := e.get("analyst1", path)
+	if page.status != 200 {
+		t.Fatalf("hub: %d\n%s", page.status, page.body)
+	}
+	for _, want := range []string{
+		"incomplete", "No control lowers the impact", "Lowers the likelihood (1)", "Lowers the impact (0)", "no_removable_media",
+		`href="/exceptions/new?model=` + strconv.FormatInt(m.ID, 10) + `"`,
+		`href="/remediations/new?model=` + strconv.FormatInt(m.ID, 10) + `"`,
+		`href="/remediations/` + strconv.FormatInt(rem.ID, 10) + `"`, "CVE-2019-0708", "Public 172/",
+		"Acme Service", "1 open finding of 1", "1 known exploited", "score <strong>77</strong>",
+	} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("hub lacks %q", want)
+		}
+	}
+	if strings.Contains(page.body, hostile) || strings.Contains(page.body, "<style") {
+		t.Error("hub has unescaped markup or inline style")
+	}
+	// A viewer reads it all but is offered no change.
+	viewer := e.get("viewer1", path)
+	if !strings.Contains(viewer.body, "Acme Service") || strings.Contains(viewer.body, "/exceptions/new?model=") ||
+		strings.Contains(viewer.body, "/remediations/new?model=") {
+		t.Error("viewer's hub: wrong links")
+	}
+}
+
+// Without the governance services, each section says so and the page
+// still works.
+func TestModelPage_HubNotConfigured(t *testing.T) {
+	e, m, _ := modelEnv(t)
+	page := e.get("viewer1", "/models/"+strconv.FormatInt(m.ID, 10))
+	for _, want := range []string{"Exceptions are not configured", "Remediation tracking is not configured",
+		"Suppliers are not configured", "Findings are not configured"} {
+		if page.status != 200 || !strings.Contains(page.body, want) {
+			t.Errorf("page %d lacks %q", page.status, want)
+		}
+	}
+}
+
+// The device page names the device's model, links to it and says how the
+// device came to belong to it.
+func TestDevicePage_ModelLine(t *testing.T) {
+	e, m, dev, cfg := hubEnv(t)
+	path := "/devices/" + strconv.FormatInt(dev, 10)
+	page := e.get("viewer1", path)
+	if !strings.Contains(page.body, `href="/models/`+strconv.FormatInt(m.ID, 10)+`"`) || !strings.Contains(page.body, "recorded by hand") {
+		t.Errorf("device page lacks the model line:\n%s", page.body)
+	}
+	var other int64
+	for _, id := range e.ids {
+		if id != dev {
+			other = id
+			break
+		}
+	}
+	if _, how, err := cfg.Models.ModelOfDevice(context.Background(), other); cordon.ErrorCode(err) != cordon.ENOTFOUND {
+		t.Fatalf("device %d already has a model (%s, %v)", other, how, err)
+	}
+	if p := e.get("viewer1", "/devices/"+strconv.FormatInt(other, 10)); !strings.Contains(p.body, `id="device-model"`) || !strings.Contains(p.body, "none yet") {
+		t.Error("device without a model: no line saying so")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/remediation"
 	"github.com/cordonsec/cordon/remoteaccess"
 )
 
@@ -77,6 +78,24 @@ type supplierPage struct {
 	Saved     bool
 	Methods   []string
 	Modes     []string
+	// Service is the patch service level measured against the remediation
+	// records of the models served; nil without remediation records.
+	Service *remediation.ServiceLevel
+}
+
+// OutcomeText says what a deployment outcome means.
+func (p *supplierPage) OutcomeText(o string) string {
+	switch o {
+	case remediation.OutcomeMet:
+		return "met"
+	case remediation.OutcomeMissed:
+		return "missed"
+	case remediation.OutcomeOpenWithin:
+		return "open, within"
+	case remediation.OutcomeOpenOverdue:
+		return "open, overdue"
+	}
+	return o
 }
 
 // servedModel names a model the supplier serves, "" when it is unknown.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/remediation"
 )
 
 // newSupplierPage returns the page of supplier s (ID 0 for a new one) with
@@ -60,6 +61,14 @@ func (h *Handler) handleSupplierView(w http.ResponseWriter, r *http.Request, u *
 	}
 	p := h.newSupplierPage(r, u, s)
 	p.Saved = r.URL.Query().Get("saved") == "1"
+	if h.cfg.Remediations != nil {
+		sl, err := remediation.SupplierServiceLevel(r.Context(), h.cfg.Remediations, s, h.now())
+		if err != nil {
+			h.renderError(w, r, err)
+			return
+		}
+		p.Service = &sl
+	}
 	h.render(w, r, http.StatusOK, "supplier", p)
 }
 

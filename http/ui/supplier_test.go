@@ -34,7 +34,7 @@ func newSupplierEnv(t *testing.T) (*testEnv, *sqlite.SupplierService) {
 	hd, err := New(Config{
 		Devices: e.devices, Captures: e.captures, Users: e.users, Audit: sqlite.NewAuditService(e.db),
 		Queue: e.queue, CaptureDir: filepath.Join(t.TempDir(), "captures"), MaxUpload: 1 << 20,
-		Models: sqlite.NewModelService(e.db), Suppliers: sup,
+		Models: sqlite.NewModelService(e.db), Suppliers: sup, Remediations: sqlite.NewRemediationService(e.db),
 		CSRFToken: func(*http.Request) string { return testCSRF },
 		Now:       func() time.Time { return testNow },
 	})
