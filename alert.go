@@ -2,6 +2,8 @@ package cordon
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -125,4 +127,48 @@ type AlertService interface {
 	// UpdateAlert moves an alert in its lifecycle and records who did it;
 	// audited as "alert.update". EINVALID, ENOTFOUND.
 	UpdateAlert(ctx context.Context, id int64, c AlertChange) (*Alert, error)
+	// ResolveAlerts closes the open alerts of kind that the check raising
+	// them no longer finds: those in scope whose device and subject are not
+	// in keep. Each is resolved by the actor in ctx with note, and audited
+	// as "alert.update". It returns how many it resolved.
+	ResolveAlerts(ctx context.Context, kind string, keep []AlertKey, scope AlertScope, note string) (int, error)
 }
+
+// AlertScope is the part of what a kind of alert covers that a check
+// looked at; the zero value is all of it.
+type AlertScope struct {
+	Devices []int64 // when set, only alerts about these devices
+	// When either is set, only alerts with one of Subjects, or whose
+	// subject starts with one of SubjectPrefixes.
+	Subjects        []string
+	SubjectPrefixes []string
+}
+
+// Contains reports whether an alert about k is in the scope.
+func (s AlertScope) Contains(k AlertKey) bool {
+	if s.Devices != nil && !slices.Contains(s.Devices, k.DeviceID) {
+		return false
+	}
+	if s.Subjects == nil && s.SubjectPrefixes == nil {
+		return true
+	}
+	if slices.Contains(s.Subjects, k.Subject) {
+		return true
+	}
+	for _, p := range s.SubjectPrefixes {
+		if strings.HasPrefix(k.Subject, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// AlertKey identifies what an alert is about: de-duplication and
+// resolution go by kind, device and subject.
+type AlertKey struct {
+	DeviceID int64
+	Subject  string
+}
+
+// Key returns what the alert is about.
+func (a *Alert) Key() AlertKey { return AlertKey{DeviceID: a.DeviceID, Subject: a.Subject} }

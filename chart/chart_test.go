@@ -123,6 +123,7 @@ func TestEscaping(t *testing.T) {
 		{"Map", Map(hostile[0], nodes, edges)},
 		{"MapAggregated", Map(hostile[0], aggNodes, aggEdges)},
 		{"Empty", Bars(hostile[1], nil)},
+		{"Stacked", StackedColumns(hostileStacked())},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -274,4 +275,14 @@ func parseWeight(s string) float64 {
 		return 0
 	}
 	return v
+}
+
+// hostileStacked is a stacked chart whose every text is hostile.
+func hostileStacked() Stacked {
+	s := Stacked{Title: hostile[0], Prefix: hostile[1]}
+	for i, h := range hostile {
+		s.Series = append(s.Series, Series{Name: h, One: h, Many: h, Class: h})
+		s.Stacks = append(s.Stacks, Stack{Label: h, Values: []float64{float64(i + 1), 1}, Href: "javascript:alert(1)"})
+	}
+	return s
 }

@@ -1,5 +1,6 @@
 // Package chart draws Cordon's pictures as SVG on the server: horizontal bar
-// charts, donut (proportion) charts, column (timeline) charts and the network
+// charts, donut (proportion) charts, column (timeline) charts, stacked column
+// charts (several counts per month, with a legend) and the network
 // map of who talks to whom.
 //
 // Every function returns a template.HTML holding one complete <svg> element

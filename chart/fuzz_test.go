@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -67,6 +68,36 @@ func FuzzMap(f *testing.F) {
 			if n.x < g.x || n.x > g.x+g.w || n.y < g.y || n.y > g.y+g.h {
 				t.Fatalf("node %q outside its group", n.ID)
 			}
+		}
+	})
+}
+
+// FuzzStacked draws stacked column charts from arbitrary series, labels
+// and values: none may panic, each must be a well-formed, script-free SVG,
+// and no shape may leave the picture, whatever the values add up to.
+func FuzzStacked(f *testing.F) {
+	f.Add("Replacements and end of support", "Replacements due", "warning", "Mar 2027", 2.0, 1.0, 36, 6, 2, "")
+	f.Add("Cost", "<script>", `"onload="x`, "\x00\xff", 1e308, 1e308, 4, 0, 0, "£")
+	f.Add("", "", "", "", math.NaN(), math.Inf(-1), 1, -5, 99, "\xfe")
+	f.Add("t", "a", "new", "b", 5e-324, -0.0, 500, 1, 0, "")
+	f.Fuzz(func(t *testing.T, title, name, class, label string, a, b float64, n, every, from int, prefix string) {
+		n = min(max(n, 0), 1000)
+		s := Stacked{Title: title, Prefix: prefix, LabelEvery: every, LabelFrom: from,
+			Series: []Series{{Name: name, One: name, Many: name + "s", Class: class}, {Name: label, Class: "warning"}}}
+		for i := range n {
+			v := []float64{a, b}
+			if i%3 == 1 {
+				v = v[:1]
+			}
+			s.Stacks = append(s.Stacks, Stack{Label: label, Values: v, Href: label})
+		}
+		out := StackedColumns(s)
+		checkSVG(t, out)
+		if strings.Contains(strings.ToLower(string(out)), "<script") {
+			t.Fatal("unescaped script element")
+		}
+		if n > 0 {
+			checkInside(t, readShapes(t, string(out)))
 		}
 	})
 }

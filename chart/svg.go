@@ -36,6 +36,13 @@ type svgWriter struct {
 // the content so that output stays deterministic and two different charts on
 // one page do not share ids.
 func (w *svgWriter) open(kind, title, desc string, width, height float64) {
+	w.openLabelled(kind, title, desc, width, height, false)
+}
+
+// openLabelled is open, with the title also written as the root's
+// aria-label when label is set: the newer charts carry both, so that a tool
+// that does not follow aria-labelledby still names the picture.
+func (w *svgWriter) openLabelled(kind, title, desc string, width, height float64, label bool) {
 	h := fnv.New64a()
 	h.Write([]byte(kind))
 	h.Write([]byte{0})
@@ -54,7 +61,13 @@ func (w *svgWriter) open(kind, title, desc string, width, height float64) {
 	w.raw(id)
 	w.raw(`-title" aria-describedby="`)
 	w.raw(id)
-	w.raw(`-desc" font-family="`)
+	w.raw(`-desc"`)
+	if label {
+		w.raw(` aria-label="`)
+		w.text(title)
+		w.raw(`"`)
+	}
+	w.raw(` font-family="`)
 	w.text(fontFamily)
 	w.raw(`" font-size="13" fill="`)
 	w.raw(colorText)

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/remediation"
@@ -182,11 +180,7 @@ func TestRemediationAPI(t *testing.T) {
 // record's overdue clocks through the AlertService, and that a contract's
 // service level from the SupplierService sets the deployment limit.
 func TestRemediationAlerts(t *testing.T) {
-	alerts := &alertRecorder{}
-	e := MustOpenEnv(t, func(s *Server) {
-		s.AlertService = alerts
-		s.SupplierService = slaSupplier{days: 10}
-	})
+	e := MustOpenEnv(t, func(s *Server) { s.SupplierService = slaSupplier{days: 10} })
 	model := e.remediationModel(t)
 	r := e.newRemediation(t, model, cordon.RemediationApproved) // approved a month ago: 29 days > 10
 	resp := e.do(e.bearer(cordon.RoleAnalyst), jsonReq("POST", fmt.Sprintf("/api/v1/remediations/%d/devices", r.ID),
@@ -196,8 +190,10 @@ func TestRemediationAlerts(t *testing.T) {
 	if v.Clocks.SLA.Days != 10 || v.Clocks.SLA.Contract != "SC-7" || !v.Clocks.Deployment.Overdue {
 		t.Errorf("deployment = %+v, sla %+v", v.Clocks.Deployment, v.Clocks.SLA)
 	}
+	raised, _, err := e.s.AlertService.FindAlerts(context.Background(), cordon.AlertFilter{Kind: cordon.AlertRemediationOverdue})
+	must(t, err)
 	var subjects []string
-	for _, a := range alerts.all() {
+	for _, a := range raised {
 		subjects = append(subjects, a.Subject)
 	}
 	want := fmt.Sprintf("remediation:%d:deployment", r.ID)
@@ -223,45 +219,4 @@ type slaSupplier struct {
 
 func (s slaSupplier) PatchServiceLevel(context.Context, int64) (int, string, string, error) {
 	return s.days, "Siemens Healthineers UK", "SC-7", nil
-}
-
-// alertRecorder is an AlertService that keeps what is raised.
-type alertRecorder struct {
-	cordon.AlertService
-	mu     sync.Mutex
-	raised []*cordon.Alert
-}
-
-func (a *alertRecorder) RaiseAlert(_ context.Context, x *cordon.Alert) error {
-	if err := x.Validate(); err != nil {
-		return err
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	x.ID, x.FirstSeen, x.Count = int64(len(a.raised)+1), time.Now(), 1
-	a.raised = append(a.raised, x)
-	return nil
-}
-
-func (a *alertRecorder) all() []*cordon.Alert {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]*cordon.Alert(nil), a.raised...)
-}
-
-// FuzzParseDay checks the body's date parser never panics and names the
-// field in its errors.
-func FuzzParseDay(f *testing.F) {
-	for _, s := range []string{"2025-01-14", "2025-01-14T10:00:00+01:00", "", "May 2025", "2025-02-30"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		d, err := parseDay("at", s)
-		switch {
-		case err != nil && (cordon.ErrorCode(err) != cordon.EINVALID || !strings.HasPrefix(cordon.ErrorMessage(err), "at must be")):
-			t.Fatalf("error %v", err)
-		case err == nil && s != "" && d.Location() != time.UTC:
-			t.Fatalf("%q parsed to a non-UTC time %v", s, d)
-		}
-	})
 }

@@ -15,6 +15,7 @@ type AlertService struct {
 	FindAlertByIDFn func(ctx context.Context, id int64) (*cordon.Alert, error)
 	FindAlertsFn    func(ctx context.Context, f cordon.AlertFilter) ([]*cordon.Alert, int, error)
 	UpdateAlertFn   func(ctx context.Context, id int64, c cordon.AlertChange) (*cordon.Alert, error)
+	ResolveAlertsFn func(ctx context.Context, kind string, keep []cordon.AlertKey, scope cordon.AlertScope, note string) (int, error)
 }
 
 // RaiseAlert calls RaiseAlertFn.
@@ -47,4 +48,12 @@ func (s *AlertService) UpdateAlert(ctx context.Context, id int64, c cordon.Alert
 		panic(unset("AlertService.UpdateAlert"))
 	}
 	return s.UpdateAlertFn(ctx, id, c)
+}
+
+// ResolveAlerts calls ResolveAlertsFn.
+func (s *AlertService) ResolveAlerts(ctx context.Context, kind string, keep []cordon.AlertKey, scope cordon.AlertScope, note string) (int, error) {
+	if s.ResolveAlertsFn == nil {
+		panic(unset("AlertService.ResolveAlerts"))
+	}
+	return s.ResolveAlertsFn(ctx, kind, keep, scope, note)
 }

@@ -48,7 +48,10 @@ func (s *Service) Check(ctx context.Context, modelID int64) ([]cordon.ModelContr
 		return nil, err
 	}
 	if len(docs) == 0 {
-		return nil, s.Documents.ReplaceContradictions(ctx, modelID, nil)
+		if err := s.Documents.ReplaceContradictions(ctx, modelID, nil); err != nil {
+			return nil, err
+		}
+		return nil, s.raise(ctx, m, nil, nil)
 	}
 	form := docs[0]
 	content, err := s.Documents.FindDocumentContent(ctx, form.ID)
@@ -144,11 +147,13 @@ func (s *Service) peerIPs(ctx context.Context, key string, convs []cordon.Conver
 
 // raise raises, per device, one alert of kind AlertMDS2Contradiction about
 // the model ("model:<id>"), with every contradiction its traffic shows as
-// evidence and the most severe one's severity.
+// evidence and the most severe one's severity, and resolves the model's
+// alerts of devices whose traffic no longer contradicts the form.
 func (s *Service) raise(ctx context.Context, m *cordon.DeviceModel, form *cordon.ModelDocument, cs []cordon.ModelContradiction) error {
-	if s.Alerts == nil || len(cs) == 0 {
+	if s.Alerts == nil {
 		return nil
 	}
+	subject := "model:" + strconv.FormatInt(m.ID, 10)
 	byDevice := map[int64][]cordon.ModelContradiction{}
 	var devices []int64
 	for _, c := range cs {
@@ -162,10 +167,12 @@ func (s *Service) raise(ctx context.Context, m *cordon.DeviceModel, form *cordon
 	slices.Sort(devices)
 	name := strings.TrimSpace(m.Manufacturer + " " + m.Model + " " + m.Version)
 	var errs []error
+	var keep []cordon.AlertKey
 	for _, d := range devices {
 		list := byDevice[d]
+		keep = append(keep, cordon.AlertKey{DeviceID: d, Subject: subject})
 		a := &cordon.Alert{Kind: cordon.AlertMDS2Contradiction, Severity: alertSeverity(list[0].Severity), DeviceID: d,
-			Subject: "model:" + strconv.FormatInt(m.ID, 10),
+			Subject: subject,
 			Title:   clip(fmt.Sprintf("Traffic contradicts the MDS2 of %s: %s", name, list[0].Declared), 512)}
 		a.Evidence = append(a.Evidence, "MDS2 "+form.FileName+" (document "+strconv.FormatInt(form.ID, 10)+")")
 		for _, c := range list {
@@ -176,7 +183,12 @@ func (s *Service) raise(ctx context.Context, m *cordon.DeviceModel, form *cordon
 		}
 		errs = append(errs, s.Alerts.RaiseAlert(ctx, a))
 	}
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	_, err := s.Alerts.ResolveAlerts(ctx, cordon.AlertMDS2Contradiction, keep, cordon.AlertScope{Subjects: []string{subject}},
+		"The device's traffic no longer contradicts the model's MDS2 form, or the form changed.")
+	return err
 }
 
 // alertSeverity maps a contradiction's severity to an alert's. The list is

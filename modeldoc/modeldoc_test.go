@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -140,23 +139,6 @@ func mds2XLSX(tb testing.TB) []byte {
 	return buf.Bytes()
 }
 
-// alertFake records raised alerts; the alert store is another's work.
-type alertFake struct {
-	cordon.AlertService
-	mu     sync.Mutex
-	raised []cordon.Alert
-}
-
-func (f *alertFake) RaiseAlert(_ context.Context, a *cordon.Alert) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.raised = append(f.raised, *a)
-	return nil
-}
-
 var now = time.Date(2025, 9, 1, 12, 0, 0, 0, time.UTC)
 
 // An MDS2 that declares no remote service and no external communication,
@@ -194,7 +176,13 @@ func TestService_MDS2Contradiction(t *testing.T) {
 			must(t, models.CreateModel(ctx, m))
 			must(t, models.AssignDevices(ctx, m.ID, []int64{recs[0].ID}))
 
-			alerts := &alertFake{}
+			alerts := sqlite.NewAlertService(db)
+			open := func() []*cordon.Alert {
+				t.Helper()
+				as, _, err := alerts.FindAlerts(ctx, cordon.AlertFilter{Kind: cordon.AlertMDS2Contradiction, Status: "open"})
+				must(t, err)
+				return as
+			}
 			svc := &modeldoc.Service{Models: models, Documents: sqlite.NewDocumentService(db), Devices: devices,
 				Conversations: sqlite.NewConversationService(db), Alerts: alerts, Now: func() time.Time { return now }}
 			res, err := svc.Import(ctx, m.ID, tc.name, "", tc.data(t))
@@ -218,20 +206,28 @@ func TestService_MDS2Contradiction(t *testing.T) {
 			if len(stored) != len(res.Contradictions) {
 				t.Errorf("stored %d of %d", len(stored), len(res.Contradictions))
 			}
-			if len(alerts.raised) != 1 || alerts.raised[0].Kind != cordon.AlertMDS2Contradiction || alerts.raised[0].DeviceID != recs[0].ID ||
-				alerts.raised[0].Subject != fmt.Sprint("model:", m.ID) || alerts.raised[0].Severity != cordon.AlertHigh {
-				t.Errorf("alerts: %+v", alerts.raised)
+			as := open()
+			if len(as) != 1 || as[0].DeviceID != recs[0].ID || as[0].Subject != fmt.Sprint("model:", m.ID) || as[0].Severity != cordon.AlertHigh || as[0].Count != 1 {
+				t.Errorf("alerts: %+v", as)
 			}
 			// The same file again changes nothing and raises nothing.
 			again, err := svc.Import(ctx, m.ID, "copy", "", tc.data(t))
 			must(t, err)
-			if !again.Unchanged || len(alerts.raised) != 1 {
-				t.Errorf("again: %+v, %d alerts", again, len(alerts.raised))
+			if as := open(); !again.Unchanged || len(as) != 1 || as[0].Count != 1 {
+				t.Errorf("again: %+v, alerts %+v", again, as)
 			}
 			// After ingest, the check finds the same and counts the alert again.
 			must(t, svc.CheckDevices(ctx, []string{key}))
-			if len(alerts.raised) != 2 {
-				t.Errorf("CheckDevices raised %d alerts in all, want 2", len(alerts.raised))
+			if as := open(); len(as) != 1 || as[0].Count != 2 {
+				t.Errorf("after CheckDevices: alerts %+v, want the one counted twice", as)
+			}
+			// Without the form, the next check resolves the alert.
+			must(t, svc.Documents.DeleteDocument(ctx, res.Document.ID))
+			if _, err := svc.Check(ctx, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			if as := open(); len(as) != 0 {
+				t.Errorf("after the form is deleted: open alerts %+v", as)
 			}
 		})
 	}

@@ -107,8 +107,10 @@ type Checker struct {
 }
 
 // Check computes every record's clocks at now (ids: only those records)
-// and raises one alert per overdue clock, returning the alerts raised. A
-// record that fails stops nothing: its error is joined to the result.
+// and raises one alert per overdue clock, returning the alerts raised; the
+// open alerts of clocks no longer overdue are resolved. A record that
+// fails stops nothing: its error is joined to the result, and nothing is
+// resolved.
 func (c *Checker) Check(ctx context.Context, now time.Time, ids ...int64) ([]*cordon.Alert, error) {
 	limits := c.Limits
 	if limits == (Limits{}) {
@@ -149,6 +151,20 @@ func (c *Checker) Check(ctx context.Context, now time.Time, ids ...int64) ([]*co
 				}
 			}
 			raised = append(raised, a)
+		}
+	}
+	if c.Alerts != nil && len(errs) == 0 {
+		keep := make([]cordon.AlertKey, len(raised))
+		for i, a := range raised {
+			keep[i] = a.Key()
+		}
+		var scope cordon.AlertScope
+		for _, id := range ids {
+			scope.SubjectPrefixes = append(scope.SubjectPrefixes, "remediation:"+strconv.FormatInt(id, 10)+":")
+		}
+		if _, err := c.Alerts.ResolveAlerts(ctx, cordon.AlertRemediationOverdue, keep, scope,
+			"The clock is no longer past its limit: the record moved on or the limit changed."); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return raised, errors.Join(errs...)

@@ -44,6 +44,21 @@ func (f *alertFake) UpdateAlert(context.Context, int64, cordon.AlertChange) (*co
 	panic("unused")
 }
 
+// ResolveAlerts drops the alerts in scope that are not kept, as the store
+// resolves them.
+func (f *alertFake) ResolveAlerts(_ context.Context, kind string, keep []cordon.AlertKey, scope cordon.AlertScope, _ string) (int, error) {
+	var open []*cordon.Alert
+	for _, a := range f.raised {
+		if a.Kind == kind && scope.Contains(a.Key()) && !slices.Contains(keep, a.Key()) {
+			continue
+		}
+		open = append(open, a)
+	}
+	n := len(f.raised) - len(open)
+	f.raised = open
+	return n, nil
+}
+
 // slaFake answers PatchServiceLevel from a table; a missing model is
 // ENOTFOUND.
 type slaFake map[int64]int
@@ -110,6 +125,21 @@ func TestCheck(t *testing.T) {
 	}
 	if len(alerts.raised) != 2 || alerts.raised[0].Count != 2 {
 		t.Errorf("after a second check: %d alerts, first counted %d", len(alerts.raised), alerts.raised[0].Count)
+	}
+	// Once the manufacturer approves, the validation alert is resolved by
+	// the next check of that record, and the other record's stays.
+	approved := *awaiting
+	approved.State, approved.Decided = cordon.RemediationApproved, day("2025-03-19T00:00:00Z")
+	c.Remediations = records(&approved, deploying, fresh)
+	if _, err := c.Check(context.Background(), now, 7); err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts.raised) != 1 || alerts.raised[0].Subject != "remediation:8:deployment" {
+		var open []string
+		for _, a := range alerts.raised {
+			open = append(open, a.Subject)
+		}
+		t.Errorf("open after approval: %v, want only remediation:8:deployment", open)
 	}
 
 	t.Run("NilServices", func(t *testing.T) {

@@ -35,7 +35,7 @@ func (s *DocumentService) DeleteDocument(ctx context.Context, id int64) error {
 		}
 	}
 	if d.Kind == cordon.DocumentVEX {
-		if err := reopenVEX(ctx, tx, d.ModelID, "vex:"+d.FileName); err != nil {
+		if _, err := reopenVEX(ctx, tx, d.ModelID, "vex:"+d.FileName); err != nil {
 			return wrap("delete document", err)
 		}
 	}
@@ -47,18 +47,20 @@ func (s *DocumentService) DeleteDocument(ctx context.Context, id int64) error {
 
 // reopenVEX sets back to open the findings of the model's devices whose
 // status was last set by the VEX document by ("vex:<file>"), auditing each
-// change as "finding.status" by the person deleting, and retallies their
-// devices. A status a person set since names that person in By and is
-// left alone. Another VEX document of the model with the same file name
-// loses its statuses too; the re-assessment that follows a delete sets
-// again what the remaining documents say.
-func reopenVEX(ctx context.Context, tx *Tx, modelID int64, by string) error {
+// change as "finding.status" by the person deleting, retallies their
+// devices and returns the IDs of the findings reopened. A status a person
+// set since names that person in By and is left alone. Another VEX
+// document of the model with the same file name loses its statuses too;
+// the re-assessment that follows a delete sets again what the remaining
+// documents say. It finds the findings through the model's devices, so
+// DeleteModel runs it before the devices leave the model.
+func reopenVEX(ctx context.Context, tx *Tx, modelID int64, by string) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT f.id, f.device_id, f.status_doc FROM findings f
 		JOIN model_devices md ON md.device_id = f.device_id
 		WHERE md.model_id = ? AND json_extract(f.status_doc, '$.by') = ?
 		ORDER BY f.id`, modelID, by)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	type reopened struct {
 		id, device int64
@@ -70,34 +72,34 @@ func reopenVEX(ctx context.Context, tx *Tx, modelID int64, by string) error {
 		var doc string
 		if err := rows.Scan(&r.id, &r.device, &doc); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		if err := json.Unmarshal([]byte(doc), &r.before); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		list = append(list, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	after := cordon.FindingStatus{Status: cordon.FindingOpen}
-	var devices []int64
+	var devices, ids []int64
 	for _, r := range list {
 		if _, err := tx.ExecContext(ctx, `UPDATE findings SET status = 'open', status_doc = ? WHERE id = ?`, openStatus, r.id); err != nil {
-			return err
+			return nil, err
 		}
 		if err := insertAudit(ctx, tx, "finding.status", "finding:"+strconv.FormatInt(r.id, 10), r.before, after); err != nil {
-			return err
+			return nil, err
 		}
-		devices = append(devices, r.device)
+		devices, ids = append(devices, r.device), append(ids, r.id)
 	}
 	slices.Sort(devices)
 	for _, d := range slices.Compact(devices) {
 		if err := retally(ctx, tx, d); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return ids, nil
 }

@@ -230,32 +230,6 @@ func (s *ModelService) UpdateModel(ctx context.Context, m *cordon.DeviceModel) e
 	return nil
 }
 
-// DeleteModel removes a model. Devices a person had assigned to it keep a
-// row without a model, so that discovery does not put them back; devices
-// discovery had assigned lose theirs, as if never assigned.
-func (s *ModelService) DeleteModel(ctx context.Context, id int64) error {
-	tx, err := s.db.beginWrite(ctx)
-	if err != nil {
-		return wrap("delete model", err)
-	}
-	defer tx.Rollback()
-	before, err := findModelByID(ctx, tx, id)
-	if err != nil {
-		return wrap("delete model", err)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM model_devices WHERE model_id = ? AND source = ?`, id, cordon.ModelByDiscovery); err != nil {
-		return wrap("delete model", err)
-	}
-	// ON DELETE SET NULL unassigns the hand-assigned devices.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM device_models WHERE id = ?`, id); err != nil {
-		return wrap("delete model", err)
-	}
-	if err := insertAudit(ctx, tx, "model.delete", modelObject(id), before, nil); err != nil {
-		return wrap("delete model", err)
-	}
-	return wrap("delete model", tx.Commit())
-}
-
 // modelAssignment is how a device belongs to a model, as audited.
 type modelAssignment struct {
 	ModelID int64  `json:"model_id"` // 0: none

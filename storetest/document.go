@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -237,6 +239,99 @@ func testDocuments(t *testing.T, open func(tb testing.TB) *Store) {
 		must(t, err)
 		if len(es) != 1 || es[0].Actor != "alice" {
 			t.Errorf("reopened by %+v, want alice", es)
+		}
+	})
+
+	t.Run("DeleteModelVEX", func(t *testing.T) {
+		e, ct, pump, _ := findingsEnv(t, open)
+		m := e.createModel(t, "Acme", "Pump", "2.1")
+		other := e.createModel(t, "Siemens Healthineers", "SOMATOM", "")
+		must(t, e.Models.AssignDevices(e.ctx, m.ID, []int64{pump.ID}))
+		must(t, e.Models.AssignDevices(e.ctx, other.ID, []int64{ct.ID}))
+		stmt := &cordon.DocumentContent{Statements: []cordon.VEXStatement{{CVE: "CVE-2024-0001", Status: cordon.VEXNotAffected, Justification: "vulnerable_code_not_present"}}}
+		a := newDocument(m.ID, cordon.DocumentVEX, "a.vex.json", "a")
+		must(t, e.Documents.ImportDocument(e.ctx, a, stmt))
+		sbom := newDocument(m.ID, cordon.DocumentSBOM, "pump.cdx.json", "sbom")
+		must(t, e.Documents.ImportDocument(e.ctx, sbom, sbomContent("openssl")))
+		// The other model's document of the same file name keeps its statuses.
+		must(t, e.Documents.ImportDocument(e.ctx, newDocument(other.ID, cordon.DocumentVEX, "a.vex.json", "other"), stmt))
+		must(t, e.Findings.ReplaceFindings(e.sys, []cordon.DeviceAssessment{
+			{DeviceID: pump.ID, Findings: []cordon.Finding{NewFinding("CVE-2024-0001", false, 0.1, 7, "confirmed"),
+				NewFinding("CVE-2024-0002", false, 0.1, 7, "confirmed")}},
+			{DeviceID: ct.ID, Findings: []cordon.Finding{NewFinding("CVE-2024-0001", false, 0.1, 7, "confirmed")}},
+		}))
+		vex := cordon.FindingStatus{Status: cordon.FindingNotAffected, Justification: "vulnerable_code_not_present", By: "vex:a.vex.json"}
+		_, err := e.Documents.ApplyVEX(e.sys, []cordon.VEXFinding{
+			{DeviceID: pump.ID, CVE: "CVE-2024-0001", Status: vex},
+			{DeviceID: pump.ID, CVE: "CVE-2024-0002", Status: vex},
+			{DeviceID: ct.ID, CVE: "CVE-2024-0001", Status: vex},
+		})
+		must(t, err)
+		// A person decides on CVE-2024-0002 after the statement.
+		decided := e.byCVE(t, pump.ID)["CVE-2024-0002"]
+		_, err = e.Findings.UpdateFindingStatus(e.ctx, decided.ID, cordon.FindingStatus{Status: cordon.FindingFixed, Reason: "patched by the engineer"})
+		must(t, err)
+
+		// An exception of the model stops the delete, changing nothing.
+		x := e.createException(t, NewException(-m.ID))
+		err = e.Models.DeleteModel(e.ctx, m.ID)
+		wantCode(t, err, cordon.ECONFLICT)
+		if msg := cordon.ErrorMessage(err); !strings.Contains(msg, "exception "+strconv.FormatInt(x.ID, 10)) {
+			t.Errorf("refusal %q does not name the exception", msg)
+		}
+		if st := e.byCVE(t, pump.ID)["CVE-2024-0001"].Status; st.By != "vex:a.vex.json" {
+			t.Errorf("a refused delete reopened a finding: %+v", st)
+		}
+		if _, err := e.Documents.FindDocumentByID(e.sys, a.ID); err != nil {
+			t.Errorf("a refused delete removed a document: %v", err)
+		}
+
+		_, err = e.Exceptions.RevokeException(e.ctx, x.ID, "The pump is being replaced.")
+		must(t, err)
+		must(t, e.Models.DeleteModel(e.ctx, m.ID))
+		got := e.byCVE(t, pump.ID)
+		if st := got["CVE-2024-0001"].Status; st.Status != cordon.FindingOpen || st.By != "" || st.Justification != "" {
+			t.Errorf("the deleted model's VEX status stayed: %+v", st)
+		}
+		if st := got["CVE-2024-0002"].Status; st.Status != cordon.FindingFixed || st.By != "alice" {
+			t.Errorf("a person's status changed: %+v", st)
+		}
+		if st := e.byCVE(t, ct.ID)["CVE-2024-0001"].Status; st.By != "vex:a.vex.json" {
+			t.Errorf("another model's device changed: %+v", st)
+		}
+		if x := e.exposure(t, pump.ID); x.Open != 1 {
+			t.Errorf("exposure open = %d after the delete, want 1", x.Open)
+		}
+		reopened := got["CVE-2024-0001"].ID
+		object := "finding:" + strconv.FormatInt(reopened, 10)
+		if acts := e.audited(t, object); !slices.Equal(acts, []string{"finding.status", "finding.status"}) {
+			t.Errorf("audit of the reopened finding = %v", acts)
+		}
+		for _, d := range []int64{a.ID, sbom.ID} {
+			if acts := e.audited(t, "document:"+strconv.FormatInt(d, 10)); !slices.Equal(acts, []string{"document.import", "document.delete"}) {
+				t.Errorf("audit of document %d = %v", d, acts)
+			}
+			_, err := e.Documents.FindDocumentByID(e.sys, d)
+			wantCode(t, err, cordon.ENOTFOUND)
+		}
+		_, err = e.Exceptions.FindExceptionByID(e.sys, x.ID)
+		wantCode(t, err, cordon.ENOTFOUND)
+		// The model's entry says what went with it.
+		es, _, err := e.Audit.FindAuditEntries(e.sys, cordon.AuditFilter{Object: "model:" + strconv.FormatInt(m.ID, 10), Limit: 1})
+		must(t, err)
+		var rec struct {
+			Manufacturer      string  `json:"manufacturer"`
+			Documents         []int64 `json:"documents"`
+			Reopened          []int64 `json:"reopened_findings"`
+			RevokedExceptions []int64 `json:"revoked_exceptions"`
+		}
+		if len(es) != 1 || es[0].Action != "model.delete" || es[0].Actor != "alice" {
+			t.Fatalf("model audit = %+v", es)
+		}
+		must(t, json.Unmarshal(es[0].Before, &rec))
+		if rec.Manufacturer != "Acme" || !slices.Equal(rec.Documents, []int64{a.ID, sbom.ID}) ||
+			!slices.Equal(rec.Reopened, []int64{reopened}) || !slices.Equal(rec.RevokedExceptions, []int64{x.ID}) {
+			t.Errorf("model.delete audit = %s", es[0].Before)
 		}
 	})
 

@@ -246,6 +246,50 @@ func testModels(t *testing.T, open func(tb testing.TB) *Store) {
 		}
 	})
 
+	t.Run("DeleteRefused", func(t *testing.T) {
+		e, ct, _, _ := findingsEnv(t, open)
+		m := e.createModel(t, "Siemens Healthineers", "SOMATOM", "")
+		must(t, e.Models.AssignDevices(e.ctx, m.ID, []int64{ct.ID}))
+		x := e.createException(t, NewException(-m.ID))
+		// Expired is not revoked: someone still owns that risk.
+		e.clock.Add(200 * 24 * time.Hour)
+		if got, err := e.Exceptions.FindExceptionByID(e.sys, x.ID); err != nil || got.State != cordon.ExceptionExpired {
+			t.Fatalf("exception after 200 days = %+v, %v", got, err)
+		}
+		err := e.Models.DeleteModel(e.ctx, m.ID)
+		wantCode(t, err, cordon.ECONFLICT)
+		if msg := cordon.ErrorMessage(err); !strings.Contains(msg, "exception "+strconv.FormatInt(x.ID, 10)) || !strings.Contains(msg, "SOMATOM") {
+			t.Errorf("refusal %q names neither the model nor the exception", msg)
+		}
+		_, err = e.Exceptions.RevokeException(e.ctx, x.ID, "Replaced by the new scanner.")
+		must(t, err)
+
+		r := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: m.ID}
+		must(t, e.Remediations.CreateRemediation(e.ctx, r))
+		err = e.Models.DeleteModel(e.ctx, m.ID)
+		wantCode(t, err, cordon.ECONFLICT)
+		if msg := cordon.ErrorMessage(err); !strings.Contains(msg, "CVE-2019-0708 (remediation "+strconv.FormatInt(r.ID, 10)+")") || strings.Contains(msg, "exceptions") {
+			t.Errorf("refusal %q does not name the remediation alone", msg)
+		}
+		// Nothing changed: the model, its device and the record stand.
+		if got, err := e.Models.FindModelByID(e.sys, m.ID); err != nil || got.Devices != 1 {
+			t.Errorf("model after a refused delete = %+v, %v", got, err)
+		}
+		if got, err := e.Remediations.FindRemediationByID(e.sys, r.ID); err != nil || len(got.Devices) != 1 || got.Devices[0].Left {
+			t.Errorf("remediation after a refused delete = %+v, %v", got, err)
+		}
+		if a := e.audited(t, "model:"+strconv.FormatInt(m.ID, 10)); !reflect.DeepEqual(a, []string{"model.create"}) {
+			t.Errorf("model audit = %v", a)
+		}
+		// Many records are counted, not all named.
+		for i := range 6 {
+			must(t, e.Remediations.CreateRemediation(e.ctx, &cordon.RemediationRecord{CVE: "CVE-2024-000" + strconv.Itoa(i+1), ModelID: m.ID}))
+		}
+		if msg := cordon.ErrorMessage(e.Models.DeleteModel(e.ctx, m.ID)); !strings.Contains(msg, "and 2 more") {
+			t.Errorf("refusal of 7 records = %q", msg)
+		}
+	})
+
 	t.Run("Sync", func(t *testing.T) {
 		e := setup(t, open)
 		ct1 := NewDevice("00:09:fb:00:00:01", "10.0.0.1", cordon.Categories[0],

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Supplier", func(t *testing.T) { testSuppliers(t, open) })
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycles(t, open) })
 	t.Run("Alert", func(t *testing.T) { testAlerts(t, open) })
+	t.Run("ResolveAlerts", func(t *testing.T) { testResolveAlerts(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -77,6 +77,6 @@ func demoExceptions(ctx context.Context, st *store, _ *simulate.Truth, stdout io
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Recorded 3 exceptions (one complete plan, one likelihood-only, one expired): %d exposed devices remain without one.\n", cov.Uncovered)
+	fmt.Fprintf(stdout, "Recorded 3 exceptions (one complete plan, one likelihood-only, one expired): %d devices with open findings or unsupported software remain without one.\n", cov.Uncovered)
 	return nil
 }

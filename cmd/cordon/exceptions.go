@@ -158,22 +158,36 @@ func checkExceptions(ctx context.Context, st *store) error {
 	if st.alerts == nil || st.exceptions == nil {
 		return nil
 	}
-	return raiseExceptionAlerts(ctx, st.exceptions, st.alerts, st.db.Now())
+	expired, err := raiseExceptionAlerts(ctx, st.exceptions, st.alerts, st.db.Now())
+	return errors.Join(err, st.reassessExpired(ctx, expired))
 }
 
-// raiseExceptionAlerts is checkExceptions on interfaces, for tests.
-func raiseExceptionAlerts(ctx context.Context, xs cordon.ExceptionService, alerts cordon.AlertService, now time.Time) error {
+// raiseExceptionAlerts is checkExceptions on interfaces, for tests: it
+// raises an alert for each exception expired or with a review overdue,
+// resolves the alerts of exceptions no longer in that state (renewed,
+// reviewed, revoked), and returns the exceptions whose expiry alert was
+// raised for the first time.
+func raiseExceptionAlerts(ctx context.Context, xs cordon.ExceptionService, alerts cordon.AlertService, now time.Time) ([]*cordon.Exception, error) {
 	today := cordon.Day(now)
 	f := cordon.ExceptionFilter{Due: true}
 	var errs []error
+	var keep []cordon.AlertKey
+	var newlyExpired []*cordon.Exception
 	for f.Limit = 1000; ; {
 		page, total, err := xs.FindExceptions(ctx, f)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, e := range page {
-			if a := exceptionAlert(e, today); a != nil {
-				errs = append(errs, alerts.RaiseAlert(ctx, a))
+			a := exceptionAlert(e, today)
+			if a == nil {
+				continue
+			}
+			keep = append(keep, a.Key())
+			if err := alerts.RaiseAlert(ctx, a); err != nil {
+				errs = append(errs, err)
+			} else if a.Count == 1 && e.State == cordon.ExceptionExpired {
+				newlyExpired = append(newlyExpired, e)
 			}
 		}
 		f.Offset += len(page)
@@ -181,7 +195,34 @@ func raiseExceptionAlerts(ctx context.Context, xs cordon.ExceptionService, alert
 			break
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) == 0 {
+		_, err := alerts.ResolveAlerts(ctx, cordon.AlertExceptionExpired, keep, cordon.AlertScope{},
+			"The exception is no longer expired or overdue for review (renewed, reviewed or revoked).")
+		errs = append(errs, err)
+	}
+	return newlyExpired, errors.Join(errs...)
+}
+
+// reassessExpired re-assesses the devices of exceptions that have just
+// expired, so that their controls stop lowering the risk score now rather
+// than at the devices' next capture.
+func (s *store) reassessExpired(ctx context.Context, xs []*cordon.Exception) error {
+	var ids []int64
+	for _, x := range xs {
+		if x.DeviceID != 0 {
+			ids = append(ids, x.DeviceID)
+			continue
+		}
+		devs, err := s.models.FindModelDevices(ctx, x.ModelID)
+		if err != nil {
+			return err
+		}
+		ids = append(ids, devs...)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.assessor.Assess(ctx, ids)
 }
 
 // exceptionAlert returns the alert an exception calls for at today, or

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/assess"
 	"github.com/cordonsec/cordon/storetest"
 )
 
@@ -93,48 +94,60 @@ func TestExceptionsList(t *testing.T) {
 	}
 }
 
-// fakeAlerts records raised alerts: the alert store is another area's.
-type fakeAlerts struct {
-	cordon.AlertService
-	raised []*cordon.Alert
-}
-
-func (f *fakeAlerts) RaiseAlert(_ context.Context, a *cordon.Alert) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
-	f.raised = append(f.raised, a)
-	return nil
-}
-
+// TestCheckExceptions runs the hourly check against the real alert store:
+// nothing while the exception holds; an alert and a re-assessment once it
+// expires; the alert counted again, not repeated, an hour later; and
+// resolved once the exception is revoked.
 func TestCheckExceptions(t *testing.T) {
 	dir := t.TempDir()
 	covered, _, x := seedExceptions(t, dir)
 	st, err := openStore(dir, slog.New(slog.DiscardHandler), "")
 	must(t, err)
 	defer st.Close()
-	ctx := context.Background()
-
-	st.alerts = nil
-	must(t, checkExceptions(ctx, st)) // no alert store: nothing to do
-
-	alerts := &fakeAlerts{}
-	st.alerts = alerts
-	must(t, checkExceptions(ctx, st))
-	if len(alerts.raised) != 0 {
-		t.Fatalf("alerts before anything is overdue: %+v", alerts.raised)
+	ctx := cordon.NewContextWithUser(context.Background(), &cordon.User{Name: "system"})
+	open := func() []*cordon.Alert {
+		t.Helper()
+		as, _, err := st.alerts.FindAlerts(ctx, cordon.AlertFilter{Kind: cordon.AlertExceptionExpired, Status: "open"})
+		must(t, err)
+		return as
 	}
+
+	must(t, checkExceptions(ctx, st))
+	if as := open(); len(as) != 0 {
+		t.Fatalf("alerts before anything is overdue: %+v", as)
+	}
+	before, err := st.findings.FindExposure(ctx, covered)
+	must(t, err)
 	// Six days on (the injected clock), the exception has expired and its
 	// control's review is past.
-	st.db.Now = func() time.Time { return time.Now().UTC().AddDate(0, 0, 6) }
+	later := time.Now().UTC().AddDate(0, 0, 6)
+	st.db.Now = func() time.Time { return later }
+	st.assessor.(*assess.Runner).Now = st.db.Now
 	must(t, checkExceptions(ctx, st))
-	if len(alerts.raised) != 1 {
-		t.Fatalf("raised %d alerts, want 1", len(alerts.raised))
+	as := open()
+	if len(as) != 1 {
+		t.Fatalf("%d open alerts, want 1", len(as))
 	}
-	a := alerts.raised[0]
-	if a.Kind != cordon.AlertExceptionExpired || a.Subject != "exception:"+strconv.FormatInt(x.ID, 10) || a.DeviceID != covered ||
-		a.Severity != cordon.AlertHigh || len(a.Evidence) != 2 {
+	a := as[0]
+	if a.Subject != "exception:"+strconv.FormatInt(x.ID, 10) || a.DeviceID != covered || a.Severity != cordon.AlertHigh || len(a.Evidence) != 2 {
 		t.Errorf("alert = %+v", a)
+	}
+	after, err := st.findings.FindExposure(ctx, covered)
+	must(t, err)
+	if !after.AssessedAt.After(before.AssessedAt) {
+		t.Errorf("device assessed at %v, then %v: want it re-assessed when its exception expired", before.AssessedAt, after.AssessedAt)
+	}
+
+	must(t, checkExceptions(ctx, st))
+	if as := open(); len(as) != 1 || as[0].Count != 2 {
+		t.Errorf("after a second check: %+v, want the one alert counted twice", as)
+	}
+
+	_, err = st.exceptions.RevokeException(ctx, x.ID, "Device replaced")
+	must(t, err)
+	must(t, checkExceptions(ctx, st))
+	if as := open(); len(as) != 0 {
+		t.Errorf("after the revocation: open alerts %+v, want the alert resolved", as)
 	}
 }
 

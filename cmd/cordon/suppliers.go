@@ -175,9 +175,10 @@ func importSuppliers(ctx context.Context, st *store, path string, stdout io.Writ
 }
 
 // checkRemoteAccess raises an alert for each inbound remote-access session
-// to a device the capture changed that no supplier record explains. The
-// alert's subject is the source, so that each source is one alert per
-// device, counted again while open.
+// to a device the capture changed that no supplier record explains, then
+// resolves the alerts that records now explain. The alert's subject is the
+// source, so that each source is one alert per device, counted again while
+// open.
 func checkRemoteAccess(ctx context.Context, st *store, keys []string) error {
 	if st.alerts == nil || st.suppliers == nil || len(keys) == 0 {
 		return nil
@@ -193,6 +194,53 @@ func checkRemoteAccess(ctx context.Context, st *store, keys []string) error {
 		for _, d := range ds {
 			errs = append(errs, st.alerts.RaiseAlert(ctx, unexplainedAlert(d)))
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return settleRemoteAccessAlerts(ctx, st)
+}
+
+// settleRemoteAccessAlerts resolves the open unexplained-remote-access
+// alerts that a supplier record now explains (or whose traffic has aged
+// out): each device with such an alert is decided again on its own
+// sessions, so the check stays bounded by the alerts, not the traffic.
+func settleRemoteAccessAlerts(ctx context.Context, st *store) error {
+	if st.alerts == nil || st.suppliers == nil {
+		return nil
+	}
+	var open []*cordon.Alert
+	f := cordon.AlertFilter{Kind: cordon.AlertUnexplainedRemoteAccess, Status: "open", Limit: 1000}
+	for {
+		page, total, err := st.alerts.FindAlerts(ctx, f)
+		if err != nil {
+			return err
+		}
+		open = append(open, page...)
+		f.Offset += len(page)
+		if len(page) == 0 || f.Offset >= total {
+			break
+		}
+	}
+	var errs []error
+	seen := map[int64]bool{}
+	for _, a := range open {
+		if a.Device == nil || seen[a.DeviceID] {
+			continue
+		}
+		seen[a.DeviceID] = true
+		ds, err := remoteaccess.FindUnexplained(ctx, st.suppliers, cordon.RemoteSessionFilter{Keys: []string{a.Device.Key}})
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var keep []cordon.AlertKey
+		for _, d := range ds {
+			keep = append(keep, cordon.AlertKey{DeviceID: a.DeviceID, Subject: "source:" + remoteaccess.Source(d.Session)})
+		}
+		_, err = st.alerts.ResolveAlerts(ctx, cordon.AlertUnexplainedRemoteAccess, keep, cordon.AlertScope{Devices: []int64{a.DeviceID}},
+			"A supplier's remote access record now explains this access.")
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -16,7 +16,12 @@ import (
 type remediationPage struct {
 	page
 	remHelpers
-	View      *remediation.View
+	View *remediation.View
+	// Current lists the devices of the model now, which the per-device
+	// form changes; Left those that have left it since the record was
+	// started, shown apart because they can no longer be changed.
+	Current   []remediation.DeviceView
+	Left      []remediation.DeviceView
 	Next      []string // states it may move to
 	Saved     bool
 	FormError string
@@ -33,6 +38,13 @@ func (h *Handler) newRemediationPage(r *http.Request, u *cordon.User, rec *cordo
 	title := rec.CVE + " on " + strings.TrimSpace(rec.Manufacturer+" "+rec.Model+" "+rec.Version)
 	p := &remediationPage{page: h.base(r, u, title, "remediations"), View: remediation.NewView(rec, h.now(), v.Limits, sla),
 		Next: cordon.RemediationNextStates(rec.State), Today: h.now().UTC().Format(time.DateOnly)}
+	for _, d := range p.View.Devices {
+		if d.Left {
+			p.Left = append(p.Left, d)
+		} else {
+			p.Current = append(p.Current, d)
+		}
+	}
 	return p, nil
 }
 

@@ -120,3 +120,69 @@ func TestRemediationPages(t *testing.T) {
 		wantStatus(t, e.get("viewer1", "/remediations/999"), http.StatusNotFound)
 	})
 }
+
+// TestRemediationLeftDevices checks that a device that left the record's
+// model is listed apart, with what was done on it, and is kept out of the
+// per-device form, which refuses it if posted anyway.
+func TestRemediationLeftDevices(t *testing.T) {
+	e, m := remediationEnv(t)
+	models := sqlite.NewModelService(e.db)
+	ctx := cordon.NewContextWithUser(context.Background(), &cordon.User{Name: "setup"})
+	pump := strconv.FormatInt(e.ids[keyPump], 10)
+	ct := strconv.FormatInt(e.ids[keyCT], 10)
+	if err := models.AssignDevices(ctx, m.ID, []int64{e.ids[keyPump]}); err != nil {
+		t.Fatal(err)
+	}
+	r := e.post("analyst1", "/remediations", url.Values{"cve": {"CVE-2019-0708"}, "model": {strconv.FormatInt(m.ID, 10)}, "fix_published": {"2026-01-02"}})
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("create: %d %.300s", r.status, r.body)
+	}
+	path := strings.TrimSuffix(r.header.Get("Location"), "?saved=1")
+	for _, step := range []url.Values{
+		{"state": {"awaiting_validation"}, "at": {"2026-01-10"}},
+		{"state": {"approved"}, "at": {"2026-10-01"}, "approved_version": {"SIEMENS_SWF"}, "evidence": {"https://example.nhs.uk/letter.pdf"}},
+	} {
+		if r := e.post("analyst1", path+"/transition", step); r.status != http.StatusSeeOther {
+			t.Fatalf("step %v: %d %.300s", step, r.status, r.body)
+		}
+	}
+	if r := e.post("analyst1", path+"/devices", url.Values{"device": {pump}, "state": {"applied"}, "date": {"2026-11-01"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("devices: %d %.300s", r.status, r.body)
+	}
+	checkbox := func(id string) string { return `name="device" value="` + id + `"` }
+	page := e.get("analyst1", path)
+	wantStatus(t, page, http.StatusOK, "Devices of the model (2)", checkbox(pump), checkbox(ct))
+	if strings.Contains(page.body, "No longer of this model") {
+		t.Error("the left-devices list shows while no device has left")
+	}
+
+	// The pump leaves the model: it is listed apart with what was done.
+	if err := models.AssignDevices(ctx, 0, []int64{e.ids[keyPump]}); err != nil {
+		t.Fatal(err)
+	}
+	page = e.get("analyst1", path)
+	wantStatus(t, page, http.StatusOK, "Devices of the model (1)", checkbox(ct), "No longer of this model (1)",
+		`<a href="/devices/`+pump+`">alaris-ward7-03</a>: applied on`, "by analyst1")
+	if strings.Contains(page.body, checkbox(pump)) {
+		t.Error("a device that left the model is still in the per-device form")
+	}
+	// Posted anyway, it is refused and nothing is saved.
+	wantStatus(t, e.post("analyst1", path+"/devices", url.Values{"device": {pump}, "state": {"pending"}}), http.StatusBadRequest,
+		"has left this remediation", "Nothing was saved")
+	// Viewers see the list too, without any form.
+	page = e.get("viewer1", path)
+	wantStatus(t, page, http.StatusOK, "No longer of this model (1)", "alaris-ward7-03")
+	if strings.Contains(page.body, `name="device"`) {
+		t.Error("a viewer got the per-device form")
+	}
+
+	// With every device gone the table gives way, the list stays.
+	if err := models.AssignDevices(ctx, 0, []int64{e.ids[keyCT]}); err != nil {
+		t.Fatal(err)
+	}
+	page = e.get("analyst1", path)
+	wantStatus(t, page, http.StatusOK, "Devices of the model (0)", "The model has no devices in the register.", "No longer of this model (2)")
+	if strings.Contains(page.body, `id="devices-form"`) {
+		t.Error("the per-device form shows with no device left in the model")
+	}
+}

@@ -1,6 +1,6 @@
 // Cordon's one script. Every page works without it; it only adds an upload
-// progress bar to the capture upload form and a copy button to new token
-// secrets. It is served from the binary (the Content-Security-Policy allows
+// progress bar to the capture upload form, a copy button to new token
+// secrets, and closes the navigation's menus on a click elsewhere or Escape. It is served from the binary (the Content-Security-Policy allows
 // no inline script and no other origin).
 (function () {
   "use strict";
@@ -70,7 +70,37 @@
     });
   }
 
+  // The navigation's groups are <details> menus: one open at a time, and
+  // closed by a click outside them or by Escape (focus returns to the
+  // menu's summary, so keyboard users do not lose their place).
+  function enhanceMenus() {
+    var menus = document.querySelectorAll(".nav-group details");
+    if (menus.length === 0) { return; }
+    var closeAll = function (except) {
+      for (var i = 0; i < menus.length; i++) {
+        if (menus[i] !== except) { menus[i].open = false; }
+      }
+    };
+    for (var i = 0; i < menus.length; i++) {
+      menus[i].addEventListener("toggle", function (ev) {
+        if (ev.target.open) { closeAll(ev.target); }
+      });
+    }
+    document.addEventListener("click", function (ev) {
+      if (!ev.target.closest || !ev.target.closest(".nav-group")) { closeAll(null); }
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape") { return; }
+      var open = document.querySelector(".nav-group details[open]");
+      if (open) {
+        open.open = false;
+        open.querySelector("summary").focus();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    enhanceMenus();
     var form = document.getElementById("upload-form");
     if (form) { enhanceUpload(form); }
     var buttons = document.querySelectorAll("button[data-copy]");
