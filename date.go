@@ -19,6 +19,15 @@ func Day(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// ParseOptionalDate is ParseDate for a field that may be left empty: ""
+// (after trimming) is the zero time.
+func ParseOptionalDate(field, v string) (time.Time, error) {
+	if strings.TrimSpace(v) == "" {
+		return time.Time{}, nil
+	}
+	return ParseDate(field, v)
+}
+
 // ParseDate reads a date such as 2026-09-30 for field, with a message that
 // names the field.
 func ParseDate(field, v string) (time.Time, error) {

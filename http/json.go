@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cordonsec/cordon"
 )
@@ -141,4 +142,20 @@ func pathID(r *http.Request, what string) (int64, error) {
 // list is the envelope of a paged list.
 func list(name string, items any, total, offset, limit int) map[string]any {
 	return map[string]any{name: items, "total": total, "offset": offset, "limit": limit}
+}
+
+// parseDay reads an optional date ("2025-01-14", meaning its midnight UTC)
+// or RFC 3339 time, naming the field in any error.
+func parseDay(field, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, v); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, cordon.Errorf(cordon.EINVALID, "%s must be a date such as 2025-01-14 or an RFC 3339 time, not %q.", field, v)
+	}
+	return t.UTC(), nil
 }

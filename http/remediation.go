@@ -89,22 +89,6 @@ type RemediationDeviceStep struct {
 	Date     string `json:"date,omitempty"`
 }
 
-// parseDay reads an optional date ("2025-01-14", meaning its midnight UTC)
-// or RFC 3339 time, naming the field in any error.
-func parseDay(field, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, cordon.Errorf(cordon.EINVALID, "%s must be a date such as 2025-01-14 or an RFC 3339 time, not %q.", field, v)
-	}
-	return t.UTC(), nil
-}
-
 func (s *Server) remediations() (cordon.RemediationService, error) {
 	if s.RemediationService == nil {
 		return nil, errors.New("http: remediation service not configured")

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/remediation"
@@ -102,11 +101,11 @@ func (b SupplierBody) supplier() (*cordon.Supplier, error) {
 		return nil, cordon.Errorf(cordon.EINVALID, "contracts: at most %d per supplier, not %d.", cordon.MaxSupplierContracts, len(b.Contracts))
 	}
 	for i, c := range b.Contracts {
-		start, err := contractDate(fmt.Sprintf("contracts[%d].start", i), c.Start)
+		start, err := parseDay(fmt.Sprintf("contracts[%d].start", i), c.Start)
 		if err != nil {
 			return nil, err
 		}
-		end, err := contractDate(fmt.Sprintf("contracts[%d].end", i), c.End)
+		end, err := parseDay(fmt.Sprintf("contracts[%d].end", i), c.End)
 		if err != nil {
 			return nil, err
 		}
@@ -120,22 +119,6 @@ func (b SupplierBody) supplier() (*cordon.Supplier, error) {
 		s.Access = append(s.Access, cordon.RemoteAccess{Method: a.Method, Mode: a.Mode, MFA: a.MFA, Sources: a.Sources, Notes: a.Notes})
 	}
 	return s, nil
-}
-
-// contractDate reads a date ("2026-09-30", midnight UTC) or an RFC 3339
-// time; "" is the zero time.
-func contractDate(field, v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.DateOnly, v); err == nil {
-		return t, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}, cordon.Errorf(cordon.EINVALID, "%s must be a date such as 2026-09-30 or an RFC 3339 time, not %q.", field, v)
-	}
-	return t.UTC(), nil
 }
 
 func (s *Server) suppliers() (cordon.SupplierService, error) {
@@ -290,7 +273,7 @@ func (s *Server) handleRemoteUnexplained(w http.ResponseWriter, r *http.Request)
 		Error(w, r, err)
 		return
 	}
-	since, err := contractDate("since", q.Get("since"))
+	since, err := parseDay("since", q.Get("since"))
 	if err != nil {
 		Error(w, r, err)
 		return

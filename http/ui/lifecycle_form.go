@@ -130,11 +130,7 @@ func (h *Handler) lifecycleForm(w http.ResponseWriter, r *http.Request) (int64, 
 
 // lifecycleDate reads an optional date field of a form.
 func lifecycleDate(r *http.Request, field, label string) (time.Time, error) {
-	v := strings.TrimSpace(r.PostForm.Get(field))
-	if v == "" {
-		return time.Time{}, nil
-	}
-	return cordon.ParseDate(label, v)
+	return cordon.ParseOptionalDate(label, r.PostForm.Get(field))
 }
 
 // lifecycleInt reads an optional whole number field of a form; "" is 0.

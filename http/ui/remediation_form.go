@@ -135,15 +135,7 @@ func (h *Handler) handleRemediationNew(w http.ResponseWriter, r *http.Request, u
 
 // remFormDay reads an optional date field of a form.
 func remFormDay(form url.Values, field, label string) (time.Time, error) {
-	v := strings.TrimSpace(form.Get(field))
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, cordon.Errorf(cordon.EINVALID, "%s must be a date such as 2025-01-14, not %q.", label, v)
-	}
-	return t, nil
+	return cordon.ParseOptionalDate(label, form.Get(field))
 }
 
 func (h *Handler) remReadForm(w http.ResponseWriter, r *http.Request) error {

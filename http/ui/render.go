@@ -58,8 +58,11 @@ func (h *Handler) funcs() template.FuncMap {
 		"osName":     osName,
 		"devname":    deviceName,
 		"join":       strings.Join,
-		"medical":    cordon.IsMedicalCategory,
-		"ptrTime":    func(t *time.Time) time.Time { return derefTime(t) },
+		// words turns an identifier such as no_validated_patch into words.
+		"words":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"inc":     func(i int) int { return i + 1 },
+		"medical": cordon.IsMedicalCategory,
+		"ptrTime": func(t *time.Time) time.Time { return derefTime(t) },
 		"roleAtLeast": func(u *cordon.User, role string) bool {
 			return u != nil && cordon.RoleRank(u.Role) >= cordon.RoleRank(role)
 		},

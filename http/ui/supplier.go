@@ -201,10 +201,10 @@ func parseSupplierForm(v url.Values) (*cordon.Supplier, supplierForm, error) {
 		}
 		row := "Contract " + strconv.Itoa(i+1)
 		k := cordon.Contract{Reference: c.Reference, Notes: c.Notes}
-		if k.Start, err = parseDate(row+" start", c.Start); err != nil {
+		if k.Start, err = cordon.ParseOptionalDate(row+" start", c.Start); err != nil {
 			return nil, f, err
 		}
-		if k.End, err = parseDate(row+" end", c.End); err != nil {
+		if k.End, err = cordon.ParseOptionalDate(row+" end", c.End); err != nil {
 			return nil, f, err
 		}
 		if k.AttendHours, err = parseCount(row+" time to attend", c.AttendHours); err != nil {
@@ -236,18 +236,6 @@ func parseIDs(field, v string) ([]int64, error) {
 		ids = append(ids, id)
 	}
 	return ids, nil
-}
-
-func parseDate(field, v string) (time.Time, error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, v)
-	if err != nil {
-		return time.Time{}, cordon.Errorf(cordon.EINVALID, "%s: %q is not a date such as 2026-09-30.", field, v)
-	}
-	return t, nil
 }
 
 func parseCount(field, v string) (int, error) {
