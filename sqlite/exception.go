@@ -228,9 +228,21 @@ func (s *ExceptionService) RevokeException(ctx context.Context, id int64, reason
 		return nil, wrap("revoke exception", err)
 	}
 	defer tx.Rollback()
-	before, err := findExceptionByID(ctx, tx, id)
+	after, err := revokeException(ctx, tx, id, reason)
 	if err != nil {
 		return nil, wrap("revoke exception", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, wrap("revoke exception", err)
+	}
+	return after, nil
+}
+
+// revokeException revokes exception id in tx and audits it.
+func revokeException(ctx context.Context, tx *Tx, id int64, reason string) (*cordon.Exception, error) {
+	before, err := findExceptionByID(ctx, tx, id)
+	if err != nil {
+		return nil, err
 	}
 	if before.State == cordon.ExceptionRevoked {
 		return nil, cordon.Errorf(cordon.ECONFLICT, "Exception %d is revoked already.", id)
@@ -238,17 +250,26 @@ func (s *ExceptionService) RevokeException(ctx context.Context, id int64, reason
 	now, actor := formatTime(tx.now), cordon.Actor(ctx)
 	if _, err := tx.ExecContext(ctx, `UPDATE exceptions SET revoked_at = ?, revoked_by = ?, revoke_reason = ?,
 		updated_by = ?, updated_at = ? WHERE id = ?`, now, actor, reason, actor, now, id); err != nil {
-		return nil, wrap("revoke exception", err)
+		return nil, err
 	}
 	after, err := findExceptionByID(ctx, tx, id)
 	if err != nil {
-		return nil, wrap("revoke exception", err)
+		return nil, err
 	}
-	if err := insertAudit(ctx, tx, "exception.revoke", exceptionObject(id), before, after); err != nil {
-		return nil, wrap("revoke exception", err)
+	return after, insertAudit(ctx, tx, "exception.revoke", exceptionObject(id), before, after)
+}
+
+// revokeDeviceExceptions revokes, in tx, every exception of the device
+// itself that is not revoked yet.
+func revokeDeviceExceptions(ctx context.Context, tx *Tx, deviceID int64, reason string) error {
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM exceptions WHERE device_id = ? AND revoked_at = '' ORDER BY id`, deviceID)
+	if err != nil {
+		return err
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, wrap("revoke exception", err)
+	for _, id := range ids {
+		if _, err := revokeException(ctx, tx, id, reason); err != nil {
+			return err
+		}
 	}
-	return after, nil
+	return nil
 }

@@ -16,10 +16,14 @@ const (
 	// isExposed is the issue-4 assessment's exposure: open findings or
 	// unsupported software.
 	isExposed = `(x.open > 0 OR x.unsupported)`
+	// inService leaves out decommissioned and disposed devices: they need
+	// no exception (a retired device seen again raises its own alert).
+	inService = `NOT EXISTS (SELECT 1 FROM device_lifecycles lc WHERE lc.device_id = d.id AND lc.state <> 'in_service')`
 )
 
-// ExceptionCoverage counts and lists the devices whose exposure is not
-// covered by an exception: exposed without any, or with an expired one.
+// ExceptionCoverage counts and lists the devices in service whose exposure
+// is not covered by an exception: exposed without any, or with an expired
+// one.
 // Any active exception covers a device, whichever CVEs it names: the list
 // asks whether anyone has looked at the device, not whether each finding
 // has been argued.
@@ -38,17 +42,17 @@ func coverage(ctx context.Context, tx *Tx) (*cordon.ExceptionCoverage, error) {
 	cov := &cordon.ExceptionCoverage{}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*),
 		coalesce(sum(CASE WHEN NOT `+hasActive+` AND NOT `+hasExpired+` THEN 1 ELSE 0 END), 0)
-		FROM exposures x JOIN devices d ON d.id = x.device_id WHERE `+isExposed, today, today).Scan(&cov.Exposed, &cov.Uncovered); err != nil {
+		FROM exposures x JOIN devices d ON d.id = x.device_id WHERE `+isExposed+` AND `+inService, today, today).Scan(&cov.Exposed, &cov.Uncovered); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices d WHERE `+hasExpired+` AND NOT `+hasActive,
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices d WHERE `+hasExpired+` AND NOT `+hasActive+` AND `+inService,
 		today, today).Scan(&cov.Expired); err != nil {
 		return nil, err
 	}
 	var err error
 	if cov.UncoveredList, err = coverageList(ctx, tx, `SELECT 0, '', x.score, x.open, x.unsupported, `+deviceRef+`
 		FROM exposures x JOIN devices d ON d.id = x.device_id
-		WHERE `+isExposed+` AND NOT `+hasActive+` AND NOT `+hasExpired+`
+		WHERE `+isExposed+` AND `+inService+` AND NOT `+hasActive+` AND NOT `+hasExpired+`
 		ORDER BY x.score DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
 		return nil, err
 	}
@@ -59,7 +63,7 @@ func coverage(ctx context.Context, tx *Tx) (*cordon.ExceptionCoverage, error) {
 		FROM devices d LEFT JOIN exposures x ON x.device_id = d.id
 		JOIN exceptions l ON l.id = (SELECT e.id FROM exceptions e WHERE `+subjectOfD+` AND e.revoked_at = '' AND e.expires < ?
 			ORDER BY e.expires DESC, e.id DESC LIMIT 1)
-		WHERE NOT `+hasActive+`
+		WHERE NOT `+hasActive+` AND `+inService+`
 		ORDER BY l.expires, coalesce(x.score, 0) DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
 		return nil, err
 	}

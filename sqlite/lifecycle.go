@@ -262,7 +262,7 @@ func writeLifecycle(ctx context.Context, tx *Tx, deviceID int64, r lifecycleReco
 // transaction, stores and audits the result as action, and returns the
 // lifecycle as read back.
 func (s *LifecycleService) changeLifecycle(ctx context.Context, op, action string, deviceID int64,
-	change func(now time.Time, l *cordon.DeviceLifecycle) (lifecycleRecord, error)) (*cordon.DeviceLifecycle, error) {
+	change func(tx *Tx, l *cordon.DeviceLifecycle) (lifecycleRecord, error)) (*cordon.DeviceLifecycle, error) {
 	tx, err := s.db.beginWrite(ctx)
 	if err != nil {
 		return nil, wrap(op, err)
@@ -272,7 +272,7 @@ func (s *LifecycleService) changeLifecycle(ctx context.Context, op, action strin
 	if err != nil {
 		return nil, wrap(op, err)
 	}
-	after, err := change(tx.now, before)
+	after, err := change(tx, before)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +306,7 @@ func (s *LifecycleService) UpdateLifecycle(ctx context.Context, deviceID int64, 
 		return nil, err
 	}
 	return s.changeLifecycle(ctx, "update lifecycle", "lifecycle.update", deviceID,
-		func(now time.Time, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
+		func(_ *Tx, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
 			r := recordOf(l)
 			if d := l.Decommissioned; d != nil && !p.CommissionedOn.IsZero() && d.On.Before(p.CommissionedOn) {
 				return r, cordon.Errorf(cordon.EINVALID, "commissioned_on (%s) is after the device was decommissioned (%s).",
@@ -324,7 +324,8 @@ func (s *LifecycleService) Decommission(ctx context.Context, deviceID int64, d c
 		return nil, err
 	}
 	return s.changeLifecycle(ctx, "decommission", "lifecycle.decommission", deviceID,
-		func(now time.Time, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
+		func(tx *Tx, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
+			now := tx.now
 			r := recordOf(l)
 			switch {
 			case l.State != cordon.LifecycleInService:
@@ -336,7 +337,10 @@ func (s *LifecycleService) Decommission(ctx context.Context, deviceID int64, d c
 					formatDay(d.On), formatDay(l.Plan.CommissionedOn))
 			}
 			r.State, r.Decommissioned = cordon.LifecycleDecommissioned, &d
-			return r, nil
+			// A device out of service needs no exception: its own are
+			// revoked with the decommissioning, so that they stop asking
+			// for reviews. A model's exceptions stay for its other devices.
+			return r, revokeDeviceExceptions(ctx, tx, deviceID, "Device decommissioned on "+formatDay(d.On)+": "+d.Reason)
 		})
 }
 
@@ -356,7 +360,8 @@ func (s *LifecycleService) Dispose(ctx context.Context, deviceID int64, d cordon
 		d.Sanitisation = &c
 	}
 	return s.changeLifecycle(ctx, "dispose", "lifecycle.dispose", deviceID,
-		func(now time.Time, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
+		func(tx *Tx, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
+			now := tx.now
 			r := recordOf(l)
 			if l.State != cordon.LifecycleDecommissioned {
 				return r, cordon.Errorf(cordon.ECONFLICT, "Device %d is %s: decommission it before disposing of it.", deviceID, strings.ReplaceAll(l.State, "_", " "))

@@ -325,5 +325,13 @@ func testExceptions(t *testing.T, open func(tb testing.TB) *Store) {
 		if cov.Uncovered != 1 || cov.Expired != 0 || cov.UncoveredList[0].Device.ID != mon.ID {
 			t.Errorf("after revoke: %+v", cov)
 		}
+		// A decommissioned device needs no exception.
+		_, err = e.Lifecycles.Decommission(e.ctx, mon.ID, cordon.Decommissioning{On: cordon.Day(e.clock.Now()), Reason: "Replaced"})
+		must(t, err)
+		cov, err = e.Exceptions.ExceptionCoverage(e.sys)
+		must(t, err)
+		if cov.Exposed != 2 || cov.Uncovered != 0 || len(cov.UncoveredList) != 0 {
+			t.Errorf("after decommissioning the monitor: %+v", cov)
+		}
 	})
 }
