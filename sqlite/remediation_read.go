@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cordonsec/cordon"
 )
@@ -61,9 +62,66 @@ func findRemediation(ctx context.Context, tx *Tx, id int64) (*cordon.Remediation
 // showed of each. stored reads the devices' deployment from the store;
 // otherwise r.Devices lists them already (a record being prepared).
 func fillRemediationDevices(ctx context.Context, tx *Tx, r *cordon.RemediationRecord, stored bool) error {
+	var dr deviceReader
+	defer dr.close()
+	return dr.fill(ctx, tx, r, stored)
+}
+
+// deviceReader reads what the network showed of remediations' devices,
+// once per device however many records name it: a model's devices are on
+// every record of the model, and decoding their stored documents again
+// for each record made the remediation board take seconds at 5,000
+// records (docs/benchmarks.md, "Governance at scale").
+type deviceReader struct {
+	stmt       *sql.Stmt // a device and what it showed
+	deployment *sql.Stmt // a record's devices' deployment
+	seen       map[int64]deviceSeen
+	models     map[int64][]int64 // the devices of each model, read once
+}
+
+// modelDevices returns the IDs of a model's devices, read once.
+func (dr *deviceReader) modelDevices(ctx context.Context, tx *Tx, modelID int64) ([]int64, error) {
+	if ids, ok := dr.models[modelID]; ok {
+		return ids, nil
+	}
+	ids, err := modelDeviceIDs(ctx, tx, modelID)
+	if err != nil {
+		return nil, err
+	}
+	if dr.models == nil {
+		dr.models = map[int64][]int64{}
+	}
+	dr.models[modelID] = ids
+	return ids, nil
+}
+
+// deviceSeen is what a record shows of a device besides its deployment.
+type deviceSeen struct {
+	name     string
+	lastSeen time.Time
+	observed []string
+}
+
+func (dr *deviceReader) close() {
+	for _, s := range []*sql.Stmt{dr.stmt, dr.deployment} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// fill is fillRemediationDevices with dr's statement and devices.
+func (dr *deviceReader) fill(ctx context.Context, tx *Tx, r *cordon.RemediationRecord, stored bool) error {
 	if stored {
-		rows, err := tx.QueryContext(ctx, `SELECT device_id, state, scheduled, applied, applied_by FROM remediation_devices
-			WHERE remediation_id = ? ORDER BY device_id`, r.ID)
+		if dr.deployment == nil {
+			stmt, err := tx.PrepareContext(ctx, `SELECT device_id, state, scheduled, applied, applied_by FROM remediation_devices
+				WHERE remediation_id = ? ORDER BY device_id`)
+			if err != nil {
+				return err
+			}
+			dr.deployment = stmt
+		}
+		rows, err := dr.deployment.QueryContext(ctx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -89,39 +147,91 @@ func fillRemediationDevices(ctx context.Context, tx *Tx, r *cordon.RemediationRe
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if err := followModel(ctx, tx, r); err != nil {
-			return err
-		}
-	}
-	for i := range r.Devices {
-		d := &r.Devices[i]
-		var key, ip, host, lastSeen string
-		var observed sql.NullString
-		err := tx.QueryRowContext(ctx, `SELECT devices.key, devices.ip, devices.hostname, devices.last_seen, device_observed.observed
-			FROM devices LEFT JOIN device_observed ON device_observed.device_id = devices.id WHERE devices.id = ?`, d.DeviceID).
-			Scan(&key, &ip, &host, &lastSeen, &observed)
+		ids, err := dr.modelDevices(ctx, tx, r.ModelID)
 		if err != nil {
 			return err
 		}
-		d.Name = cmpOr(host, ip, key)
-		if d.LastSeen, err = parseTime(lastSeen); err != nil {
+		followModel(r, ids)
+	}
+	for i := range r.Devices {
+		d := &r.Devices[i]
+		s, err := dr.device(ctx, tx, d.DeviceID)
+		if err != nil {
 			return err
 		}
-		d.Observed = []string{}
-		if observed.Valid {
-			var dev cordon.Device
-			if err := json.Unmarshal([]byte(observed.String), &dev); err != nil {
-				return fmt.Errorf("device %d: observed: %w", d.DeviceID, err)
-			}
-			if v := cordon.ObservedVersions(&dev); v != nil {
-				d.Observed = v
-			}
-			if d.LastSeen.IsZero() {
-				d.LastSeen = dev.LastSeen.UTC()
-			}
-		}
+		d.Name, d.LastSeen, d.Observed = s.name, s.lastSeen, slices.Clone(s.observed)
 	}
 	return nil
+}
+
+// device reads one device, or returns it from an earlier read.
+func (dr *deviceReader) device(ctx context.Context, tx *Tx, id int64) (deviceSeen, error) {
+	if s, ok := dr.seen[id]; ok {
+		return s, nil
+	}
+	if dr.stmt == nil {
+		stmt, err := tx.PrepareContext(ctx, `SELECT devices.key, devices.ip, devices.hostname, devices.last_seen, device_observed.observed
+			FROM devices LEFT JOIN device_observed ON device_observed.device_id = devices.id WHERE devices.id = ?`)
+		if err != nil {
+			return deviceSeen{}, err
+		}
+		dr.stmt, dr.seen = stmt, map[int64]deviceSeen{}
+	}
+	var key, ip, host, lastSeen string
+	var observed sql.NullString
+	if err := dr.stmt.QueryRowContext(ctx, id).Scan(&key, &ip, &host, &lastSeen, &observed); err != nil {
+		return deviceSeen{}, err
+	}
+	s := deviceSeen{name: cmpOr(host, ip, key), observed: []string{}}
+	var err error
+	if s.lastSeen, err = parseTime(lastSeen); err != nil {
+		return deviceSeen{}, err
+	}
+	if observed.Valid {
+		var o observedVersions
+		if err := json.Unmarshal([]byte(observed.String), &o); err != nil {
+			return deviceSeen{}, fmt.Errorf("device %d: observed: %w", id, err)
+		}
+		if v := cordon.ObservedVersions(o.device()); v != nil {
+			s.observed = v
+		}
+		if s.lastSeen.IsZero() {
+			s.lastSeen = o.LastSeen.UTC()
+		}
+	}
+	dr.seen[id] = s
+	return s, nil
+}
+
+// observedVersions is the part of a stored device document that
+// cordon.ObservedVersions and the last-seen fallback read: decoding only
+// it, not the whole cordon.Device (the times of every piece of evidence,
+// the classifier's reasons…), allocates less. The JSON names are
+// cordon.Device's.
+type observedVersions struct {
+	OS       cordon.OS         `json:"os"`
+	Software []cordon.Software `json:"software"`
+	DICOM    *struct {
+		ImplementationVersion string `json:"implementation_version"`
+	} `json:"dicom"`
+	Evidence []struct {
+		Fact  string `json:"fact"`
+		Value string `json:"value"`
+	} `json:"evidence"`
+	LastSeen time.Time `json:"last_seen"`
+}
+
+// device returns the device ObservedVersions reads.
+func (o *observedVersions) device() *cordon.Device {
+	d := &cordon.Device{OS: o.OS, Software: o.Software}
+	if o.DICOM != nil {
+		d.DICOM = &cordon.DICOMInfo{ImplementationVersion: o.DICOM.ImplementationVersion}
+	}
+	d.Evidence = make([]cordon.Evidence, len(o.Evidence))
+	for i, e := range o.Evidence {
+		d.Evidence[i] = cordon.Evidence{Fact: e.Fact, Value: e.Value}
+	}
+	return d
 }
 
 // followModel makes a stored record's devices follow its model as it is
@@ -131,11 +241,7 @@ func fillRemediationDevices(ctx context.Context, tx *Tx, r *cordon.RemediationRe
 // dropped, so what was done on it stays on the record. Deriving this on
 // every read, rather than syncing rows, cannot go stale; a joined device
 // gets a row of its own when its deployment is first changed.
-func followModel(ctx context.Context, tx *Tx, r *cordon.RemediationRecord) error {
-	ids, err := modelDeviceIDs(ctx, tx, r.ModelID)
-	if err != nil {
-		return err
-	}
+func followModel(r *cordon.RemediationRecord, ids []int64) {
 	in := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		in[id] = true
@@ -147,7 +253,7 @@ func followModel(ctx context.Context, tx *Tx, r *cordon.RemediationRecord) error
 		d.Left = !in[d.DeviceID]
 	}
 	if r.State == cordon.RemediationApplied {
-		return nil
+		return
 	}
 	for _, id := range ids {
 		if !stored[id] {
@@ -155,7 +261,6 @@ func followModel(ctx context.Context, tx *Tx, r *cordon.RemediationRecord) error
 		}
 	}
 	slices.SortFunc(r.Devices, func(a, b cordon.RemediationDevice) int { return cmp.Compare(a.DeviceID, b.DeviceID) })
-	return nil
 }
 
 func cmpOr(vs ...string) string {
@@ -236,8 +341,10 @@ func (s *RemediationService) FindRemediations(ctx context.Context, f cordon.Reme
 	if err := rows.Err(); err != nil {
 		return nil, 0, wrap("find remediations", err)
 	}
+	var dr deviceReader
+	defer dr.close()
 	for _, r := range rs {
-		if err := fillRemediationDevices(ctx, tx, r, true); err != nil {
+		if err := dr.fill(ctx, tx, r, true); err != nil {
 			return nil, 0, wrap("find remediations", err)
 		}
 	}
