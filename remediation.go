@@ -118,8 +118,8 @@ type RemediationDevice struct {
 	LastSeen time.Time `json:"last_seen,omitzero"`
 	Observed []string  `json:"observed"`
 	// Left is set by the store when the device no longer belongs to the
-	// model: it stays on the record with what was done, but the record no
-	// longer waits for it and it cannot be changed.
+	// model or was decommissioned: it stays on the record with what was
+	// done, but the record no longer waits for it and it cannot be changed.
 	Left bool `json:"left,omitempty"`
 }
 

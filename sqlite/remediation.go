@@ -103,7 +103,7 @@ func prefillRemediation(ctx context.Context, tx *Tx, r *cordon.RemediationRecord
 			r.FixSource = best.Source
 		}
 	}
-	ids, err := modelDeviceIDs(ctx, tx, r.ModelID)
+	ids, err := remediationDeviceIDs(ctx, tx, r.ModelID)
 	if err != nil {
 		return err
 	}
@@ -114,8 +114,13 @@ func prefillRemediation(ctx context.Context, tx *Tx, r *cordon.RemediationRecord
 	return nil
 }
 
-func modelDeviceIDs(ctx context.Context, tx *Tx, modelID int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT device_id FROM model_devices WHERE model_id = ? ORDER BY device_id`, modelID)
+// remediationDeviceIDs returns the devices a model's fix is for: those of
+// the model still in service (a decommissioned device will not be patched,
+// and a record must not wait for it).
+func remediationDeviceIDs(ctx context.Context, tx *Tx, modelID int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT md.device_id FROM model_devices md WHERE md.model_id = ?
+		AND NOT EXISTS (SELECT 1 FROM device_lifecycles lc WHERE lc.device_id = md.device_id AND lc.state <> 'in_service')
+		ORDER BY md.device_id`, modelID)
 	if err != nil {
 		return nil, err
 	}

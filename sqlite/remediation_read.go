@@ -84,7 +84,7 @@ func (dr *deviceReader) modelDevices(ctx context.Context, tx *Tx, modelID int64)
 	if ids, ok := dr.models[modelID]; ok {
 		return ids, nil
 	}
-	ids, err := modelDeviceIDs(ctx, tx, modelID)
+	ids, err := remediationDeviceIDs(ctx, tx, modelID)
 	if err != nil {
 		return nil, err
 	}

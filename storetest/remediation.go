@@ -211,6 +211,36 @@ func testRemediations(t *testing.T, open func(tb testing.TB) *Store) {
 		}
 	})
 
+	t.Run("Decommissioned", func(t *testing.T) {
+		// A decommissioned device will not be patched: a record does not
+		// wait for it, and one started later does not list it.
+		e, ct, _, ids := remediationEnv(t, open)
+		r := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: ct.ID}
+		must(t, e.Remediations.CreateRemediation(e.ctx, r))
+		for _, tr := range []cordon.RemediationTransition{{State: "awaiting_validation", At: Epoch.AddDate(0, -4, 0)},
+			{State: "approved", ApprovedVersion: "6.1.7601", Evidence: "https://example.nhs.uk/siemens-letter.pdf", At: Epoch.AddDate(0, 0, -10)}} {
+			_, err := e.Remediations.TransitionRemediation(e.ctx, r.ID, tr)
+			must(t, err)
+		}
+		_, err := e.Lifecycles.Decommission(e.ctx, ids[1], cordon.Decommissioning{On: cordon.Day(Epoch), Reason: "Replaced by a new scanner"})
+		must(t, err)
+		got, err := e.Remediations.UpdateRemediationDevices(e.ctx, r.ID, []cordon.RemediationDeviceChange{{DeviceID: ids[0], State: "applied"}})
+		must(t, err)
+		if got.State != cordon.RemediationApplied {
+			t.Errorf("state %s, want applied: the other device is out of service", got.State)
+		}
+		for _, d := range got.Devices {
+			if d.DeviceID == ids[1] && !d.Left {
+				t.Errorf("decommissioned device %+v, want it set aside", d)
+			}
+		}
+		later := &cordon.RemediationRecord{CVE: "CVE-2017-0144", ModelID: ct.ID}
+		must(t, e.Remediations.CreateRemediation(e.ctx, later))
+		if len(later.Devices) != 1 || later.Devices[0].DeviceID != ids[0] {
+			t.Errorf("a record started after the decommissioning lists %+v, want only the device in service", later.Devices)
+		}
+	})
+
 	t.Run("Find", func(t *testing.T) {
 		e, ct, pump, _ := remediationEnv(t, open)
 		a := &cordon.RemediationRecord{CVE: "CVE-2019-0708", ModelID: ct.ID}

@@ -161,7 +161,7 @@ func TestRemediationLeftDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	page = e.get("analyst1", path)
-	wantStatus(t, page, http.StatusOK, "Devices of the model (1)", checkbox(ct), "No longer of this model (1)",
+	wantStatus(t, page, http.StatusOK, "Devices of the model (1)", checkbox(ct), "No longer of this model, or out of service (1)",
 		`<a href="/devices/`+pump+`">alaris-ward7-03</a>: applied on`, "by analyst1")
 	if strings.Contains(page.body, checkbox(pump)) {
 		t.Error("a device that left the model is still in the per-device form")
@@ -171,7 +171,7 @@ func TestRemediationLeftDevices(t *testing.T) {
 		"has left this remediation", "Nothing was saved")
 	// Viewers see the list too, without any form.
 	page = e.get("viewer1", path)
-	wantStatus(t, page, http.StatusOK, "No longer of this model (1)", "alaris-ward7-03")
+	wantStatus(t, page, http.StatusOK, "No longer of this model, or out of service (1)", "alaris-ward7-03")
 	if strings.Contains(page.body, `name="device"`) {
 		t.Error("a viewer got the per-device form")
 	}
@@ -181,7 +181,7 @@ func TestRemediationLeftDevices(t *testing.T) {
 		t.Fatal(err)
 	}
 	page = e.get("analyst1", path)
-	wantStatus(t, page, http.StatusOK, "Devices of the model (0)", "The model has no devices in the register.", "No longer of this model (2)")
+	wantStatus(t, page, http.StatusOK, "Devices of the model (0)", "The model has no devices in the register.", "No longer of this model, or out of service (2)")
 	if strings.Contains(page.body, `id="devices-form"`) {
 		t.Error("the per-device form shows with no device left in the model")
 	}
