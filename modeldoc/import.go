@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/cordonsec/cordon"
@@ -126,20 +125,26 @@ func diffComponents(a, b []cordon.ModelComponent) (added, dropped []string) {
 		}
 		return c.Name + " " + c.Version
 	}
-	in := func(list []cordon.ModelComponent, k string) bool {
-		return slices.ContainsFunc(list, func(c cordon.ModelComponent) bool { return key(c) == k })
-	}
-	for _, c := range b {
-		if k := key(c); !in(a, k) && !slices.Contains(added, k) {
-			added = append(added, k)
+	keys := func(list []cordon.ModelComponent) map[string]bool {
+		m := make(map[string]bool, len(list))
+		for _, c := range list {
+			m[key(c)] = true
 		}
+		return m
 	}
-	for _, c := range a {
-		if k := key(c); !in(b, k) && !slices.Contains(dropped, k) {
-			dropped = append(dropped, k)
+	// only lists, in order and once each, the keys of from that other lacks.
+	only := func(from []cordon.ModelComponent, other map[string]bool) []string {
+		var out []string
+		seen := map[string]bool{}
+		for _, c := range from {
+			if k := key(c); !other[k] && !seen[k] {
+				seen[k] = true
+				out = append(out, k)
+			}
 		}
+		return out
 	}
-	return added, dropped
+	return only(b, keys(a)), only(a, keys(b))
 }
 
 // countVEX counts the findings of the devices whose status was set by.

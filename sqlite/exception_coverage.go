@@ -6,13 +6,21 @@ import (
 	"github.com/cordonsec/cordon"
 )
 
-// Conditions on the devices row d: whether an exception of the device or
-// of its model is active, or expired (neither is revoked). Each takes
-// today ('YYYY-MM-DD') as its one argument.
+// coveredDevices is, for each device with an exception not revoked (its
+// own or its model's), whether one is active and whether one expired, as
+// of its one argument, today ('YYYY-MM-DD'). It is computed once per query
+// rather than per device: a condition on "the device's or its model's
+// exceptions" cannot use an index and would scan every exception for each
+// device.
+const coveredDevices = `covered (device_id, active, expired) AS (
+	SELECT device_id, max(expires >= ?1), max(expires < ?1) FROM (
+		SELECT e.device_id, e.expires FROM exceptions e WHERE e.revoked_at = '' AND e.device_id > 0
+		UNION ALL
+		SELECT md.device_id, e.expires FROM exceptions e JOIN model_devices md ON md.model_id = e.model_id
+		WHERE e.revoked_at = '' AND e.model_id > 0)
+	GROUP BY device_id)`
+
 const (
-	subjectOfD = `(e.device_id = d.id OR e.model_id = (SELECT md.model_id FROM model_devices md WHERE md.device_id = d.id))`
-	hasActive  = `EXISTS (SELECT 1 FROM exceptions e WHERE ` + subjectOfD + ` AND e.revoked_at = '' AND e.expires >= ?)`
-	hasExpired = `EXISTS (SELECT 1 FROM exceptions e WHERE ` + subjectOfD + ` AND e.revoked_at = '' AND e.expires < ?)`
 	// isExposed is the issue-4 assessment's exposure: open findings or
 	// unsupported software.
 	isExposed = `(x.open > 0 OR x.unsupported)`
@@ -40,31 +48,36 @@ func (s *ExceptionService) ExceptionCoverage(ctx context.Context) (*cordon.Excep
 func coverage(ctx context.Context, tx *Tx) (*cordon.ExceptionCoverage, error) {
 	today := formatDate(tx.now)
 	cov := &cordon.ExceptionCoverage{}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*),
-		coalesce(sum(CASE WHEN NOT `+hasActive+` AND NOT `+hasExpired+` THEN 1 ELSE 0 END), 0)
-		FROM exposures x JOIN devices d ON d.id = x.device_id WHERE `+isExposed+` AND `+inService, today, today).Scan(&cov.Exposed, &cov.Uncovered); err != nil {
+	// c.device_id is NULL for a device without any exception.
+	if err := tx.QueryRowContext(ctx, `WITH `+coveredDevices+`
+		SELECT count(*), coalesce(sum(c.device_id IS NULL), 0)
+		FROM exposures x JOIN devices d ON d.id = x.device_id LEFT JOIN covered c ON c.device_id = d.id
+		WHERE `+isExposed+` AND `+inService, today).Scan(&cov.Exposed, &cov.Uncovered); err != nil {
 		return nil, err
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices d WHERE `+hasExpired+` AND NOT `+hasActive+` AND `+inService,
-		today, today).Scan(&cov.Expired); err != nil {
+	if err := tx.QueryRowContext(ctx, `WITH `+coveredDevices+`
+		SELECT count(*) FROM covered c JOIN devices d ON d.id = c.device_id
+		WHERE c.expired AND NOT c.active AND `+inService, today).Scan(&cov.Expired); err != nil {
 		return nil, err
 	}
 	var err error
-	if cov.UncoveredList, err = coverageList(ctx, tx, `SELECT 0, '', x.score, x.open, x.unsupported, `+deviceRef+`
-		FROM exposures x JOIN devices d ON d.id = x.device_id
-		WHERE `+isExposed+` AND `+inService+` AND NOT `+hasActive+` AND NOT `+hasExpired+`
-		ORDER BY x.score DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
+	if cov.UncoveredList, err = coverageList(ctx, tx, `WITH `+coveredDevices+`
+		SELECT 0, '', x.score, x.open, x.unsupported, `+deviceRef+`
+		FROM exposures x JOIN devices d ON d.id = x.device_id LEFT JOIN covered c ON c.device_id = d.id
+		WHERE `+isExposed+` AND `+inService+` AND c.device_id IS NULL
+		ORDER BY x.score DESC, d.id LIMIT ?2`, today, cordon.MaxCoverageList); err != nil {
 		return nil, err
 	}
 	// The expired list names the exception that expired last; the device
 	// may never have been assessed, so its exposure is optional.
-	if cov.ExpiredList, err = coverageList(ctx, tx, `SELECT l.id, l.expires, coalesce(x.score, 0), coalesce(x.open, 0),
-		coalesce(x.unsupported, FALSE), `+deviceRef+`
-		FROM devices d LEFT JOIN exposures x ON x.device_id = d.id
-		JOIN exceptions l ON l.id = (SELECT e.id FROM exceptions e WHERE `+subjectOfD+` AND e.revoked_at = '' AND e.expires < ?
-			ORDER BY e.expires DESC, e.id DESC LIMIT 1)
-		WHERE NOT `+hasActive+` AND `+inService+`
-		ORDER BY l.expires, coalesce(x.score, 0) DESC, d.id LIMIT ?`, today, today, cordon.MaxCoverageList); err != nil {
+	if cov.ExpiredList, err = coverageList(ctx, tx, `WITH `+coveredDevices+`
+		SELECT l.id, l.expires, coalesce(x.score, 0), coalesce(x.open, 0), coalesce(x.unsupported, FALSE), `+deviceRef+`
+		FROM covered c JOIN devices d ON d.id = c.device_id LEFT JOIN exposures x ON x.device_id = d.id
+		JOIN exceptions l ON l.id = (SELECT e.id FROM exceptions e
+			WHERE (e.device_id = d.id OR e.model_id = (SELECT md.model_id FROM model_devices md WHERE md.device_id = d.id))
+			AND e.revoked_at = '' AND e.expires < ?1 ORDER BY e.expires DESC, e.id DESC LIMIT 1)
+		WHERE c.expired AND NOT c.active AND `+inService+`
+		ORDER BY l.expires, coalesce(x.score, 0) DESC, d.id LIMIT ?2`, today, cordon.MaxCoverageList); err != nil {
 		return nil, err
 	}
 	due, n, err := findExceptions(ctx, tx, cordon.ExceptionFilter{Due: true}, 0, cordon.MaxCoverageList)
