@@ -8,7 +8,9 @@ import (
 )
 
 func TestDiffComponents(t *testing.T) {
-	c := func(name, version string) cordon.ModelComponent { return cordon.ModelComponent{Name: name, Version: version} }
+	c := func(name, version string) cordon.ModelComponent {
+		return cordon.ModelComponent{Name: name, Version: version}
+	}
 	old := []cordon.ModelComponent{c("openssl", "1.0.2k"), c("zlib", "1.2.11"), c("busybox", ""), c("zlib", "1.2.11")}
 	newer := []cordon.ModelComponent{c("openssl", "1.1.1w"), c("zlib", "1.2.11"), c("busybox", ""), c("sqlite", "3.45.0"), c("openssl", "1.1.1w")}
 	added, dropped := diffComponents(old, newer)
