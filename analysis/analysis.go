@@ -13,6 +13,7 @@ import (
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/capture"
 	"github.com/cordonsec/cordon/classify"
+	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/inventory"
 	"github.com/cordonsec/cordon/oui"
 	"github.com/cordonsec/cordon/sensor"
@@ -27,6 +28,11 @@ type Options struct {
 	// and the total over all files.
 	Progress func(done, total int64)
 	Logger   *slog.Logger
+	// Detect is what the hospital approves, which the detections check
+	// traffic against (nil: approve nothing).
+	Detect *detect.Config
+	// NoDetect skips the detections (for measuring what they cost).
+	NoDetect bool
 }
 
 // Result is what an analysis found.
@@ -36,6 +42,9 @@ type Result struct {
 	// Conversations are the hourly flows between devices, by device key.
 	// They are for the register; `cordon analyze` does not print them.
 	Conversations []cordon.Conversation `json:"-"`
+	// Alerts are the guidance checks the traffic failed (package detect),
+	// most severe first.
+	Alerts []detect.Alert `json:"alerts"`
 }
 
 // Stats describes the input.
@@ -86,12 +95,21 @@ func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	}
 
 	inv := inventory.New()
+	var sink sensor.Sink = inv
+	var det *detect.Detector
+	if !opt.NoDetect {
+		d, err := detect.New(inv, opt.Detect)
+		if err != nil {
+			return nil, err
+		}
+		det, sink = d, d
+	}
 	s := sensor.New(sensor.Config{
 		Frames:    proto.Frames(),
 		Datagrams: proto.Datagrams(),
 		Streams:   proto.Streams(),
 		Logger:    opt.Logger,
-	}, inv)
+	}, sink)
 	dec := decode.NewDecoder(decode.Config{})
 	res := &Result{Stats: Stats{Files: len(files), Warnings: []string{}}}
 	var done int64
@@ -112,6 +130,10 @@ func Run(ctx context.Context, paths []string, opt Options) (*Result, error) {
 	res.Devices, res.Conversations = inv.Resolve(inventory.Options{Vendor: vendor, Virtual: virtual})
 	for _, d := range res.Devices {
 		opt.Classifier.Classify(d)
+	}
+	res.Alerts = []detect.Alert{}
+	if det != nil {
+		res.Alerts = det.Finish(res.Devices)
 	}
 	return res, nil
 }

@@ -112,3 +112,19 @@ func BenchmarkAnalyze(b *testing.B) {
 	}
 	report(b, n)
 }
+
+// BenchmarkAnalyzeNoDetect is BenchmarkAnalyze without the detections
+// (package detect): the difference is what they cost inline.
+func BenchmarkAnalyzeNoDetect(b *testing.B) {
+	path := benchPath(b)
+	b.ReportAllocs()
+	var n uint64
+	for i := 0; i < b.N; i++ {
+		res, err := Run(context.Background(), []string{path}, Options{NoDetect: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = res.Stats.Packets
+	}
+	report(b, n)
+}

@@ -79,7 +79,7 @@ func FuzzStacked(f *testing.F) {
 	f.Add("Replacements and end of support", "Replacements due", "warning", "Mar 2027", 2.0, 1.0, 36, 6, 2, "")
 	f.Add("Cost", "<script>", `"onload="x`, "\x00\xff", 1e308, 1e308, 4, 0, 0, "£")
 	f.Add("", "", "", "", math.NaN(), math.Inf(-1), 1, -5, 99, "\xfe")
-	f.Add("t", "a", "new", "b", 5e-324, -0.0, 500, 1, 0, "")
+	f.Add("t", "a", "new", "b", 5e-324, math.Copysign(0, -1), 500, 1, 0, "")
 	f.Fuzz(func(t *testing.T, title, name, class, label string, a, b float64, n, every, from int, prefix string) {
 		n = min(max(n, 0), 1000)
 		s := Stacked{Title: title, Prefix: prefix, LabelEvery: every, LabelFrom: from,

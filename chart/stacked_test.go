@@ -34,10 +34,9 @@ func threeYears() Stacked {
 
 // svgShapes reads the rects, the axis texts and the x labels of a chart.
 type svgShapes struct {
-	rects      [][4]float64 // x, y, width, height
-	segments   int
-	texts      []string
-	lastHeight float64
+	rects    [][4]float64 // x, y, width, height
+	segments int
+	texts    []string
 }
 
 func readShapes(t *testing.T, out string) svgShapes {

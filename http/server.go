@@ -88,6 +88,8 @@ type Server struct {
 	SupplierService    cordon.SupplierService
 	LifecycleService   cordon.LifecycleService
 	AlertService       cordon.AlertService
+	// OutboxService serves /metrics (metrics.go); without it, 500.
+	OutboxService cordon.OutboxService
 	// ConversationService reads devices' traffic, so that an MDS2 uploaded
 	// through the API is checked against it at once; without it the check
 	// waits for the next ingest.
@@ -133,6 +135,7 @@ func NewServer() *Server {
 	s.registerSupplierRoutes()
 	s.registerLifecycleRoutes()
 	s.registerAlertRoutes()
+	s.registerMetricsRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s

@@ -20,6 +20,7 @@ import (
 	"github.com/cordonsec/cordon/analysis"
 	"github.com/cordonsec/cordon/capture"
 	"github.com/cordonsec/cordon/classify"
+	"github.com/cordonsec/cordon/detect"
 )
 
 // progressEvery is how often progress is written while a capture is read.
@@ -39,6 +40,10 @@ type Worker struct {
 	// showed (a new OS build, new software). Its error is logged: the
 	// capture is in the register either way.
 	AfterCommit func(ctx context.Context, keys []string) error
+	// Detected, when set, is called after AfterCommit with the capture's
+	// detections (package detect) and the keys of the devices the register
+	// did not know before it, to raise them as alerts. Its error is logged.
+	Detected func(ctx context.Context, alerts []detect.Alert, newKeys, keys []string) error
 
 	mu    sync.Mutex
 	queue []int64
@@ -173,6 +178,17 @@ func (w *Worker) IngestOne(ctx context.Context, id int64) error {
 	if w.AfterCommit != nil {
 		if err := w.AfterCommit(ctx, keys); err != nil && ctx.Err() == nil {
 			log.Error("assessing the capture's devices failed", slog.String("error", err.Error()))
+		}
+	}
+	if w.Detected != nil {
+		var newKeys []string
+		for _, k := range keys {
+			if old[k] == nil {
+				newKeys = append(newKeys, k)
+			}
+		}
+		if err := w.Detected(ctx, res.Alerts, newKeys, keys); err != nil && ctx.Err() == nil {
+			log.Error("raising the capture's detections failed", slog.String("error", err.Error()))
 		}
 	}
 	return nil

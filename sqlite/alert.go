@@ -69,6 +69,9 @@ func (s *AlertService) RaiseAlert(ctx context.Context, a *cordon.Alert) error {
 		_, err = tx.ExecContext(ctx, `UPDATE alerts SET severity = ?, title = ?, evidence = ?, last_seen = ?,
 			count = count + 1 WHERE id = ?`, a.Severity, a.Title, string(ev), now, id)
 	}
+	if err == nil {
+		err = afterRaise(ctx, tx, id) // criticality, suppression and the outbox (outbox.go)
+	}
 	if err != nil {
 		return wrap("raise alert", err)
 	}

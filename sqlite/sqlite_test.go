@@ -47,6 +47,8 @@ func store(db *sqlite.DB) *storetest.Store {
 		Suppliers:     sqlite.NewSupplierService(db),
 		Lifecycles:    sqlite.NewLifecycleService(db),
 		Alerts:        sqlite.NewAlertService(db),
+		Outbox:        sqlite.NewOutboxService(db),
+		Suppressions:  sqlite.NewSuppressionService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -36,6 +36,9 @@ type Store struct {
 	Suppliers     cordon.SupplierService
 	Lifecycles    cordon.LifecycleService
 	Alerts        cordon.AlertService
+	// Delivery (issue 6): nil skips its tests.
+	Outbox       cordon.OutboxService
+	Suppressions cordon.SuppressionService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -68,6 +71,8 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycles(t, open) })
 	t.Run("Alert", func(t *testing.T) { testAlerts(t, open) })
 	t.Run("ResolveAlerts", func(t *testing.T) { testResolveAlerts(t, open) })
+	t.Run("Suppression", func(t *testing.T) { testSuppressions(t, open) })
+	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -45,6 +45,7 @@ func commands() []command {
 		{"analyze", "identify the devices in network captures", runAnalyze},
 		{"serve", "run the server: web UI and API over the register", runServe},
 		{"ingest", "add captures to the register in a data directory", runIngest},
+		{"sensor", "capture live from a network interface into the register: sensor --interface IFACE", runSensor},
 		{"user", "manage local users: user add NAME --role ROLE", runUser},
 		{"token", "make API tokens: token create --user NAME", runToken},
 		{"simulate", "write a simulated hospital network capture and its ground truth", runSimulate},
@@ -58,6 +59,8 @@ func commands() []command {
 		{"suppliers", "suppliers, their contracts and remote access: suppliers list", runSuppliers},
 		{"lifecycle", "replacement and end-of-support forecast, decommissioning: lifecycle forecast", runLifecycle},
 		{"alerts", "alerts to act on: alerts list", runAlerts},
+		{"deliver", "alert delivery: deliver check|outbox|suppress", runDeliver},
+		{"policy", "segmentation policy from captures: policy suggest --format json|csv|nftables|iptables|cisco|panos|fortigate CAPTURE...", runPolicy},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)
 			return err

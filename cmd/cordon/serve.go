@@ -19,6 +19,7 @@ import (
 // serveConfig is what `cordon serve` and `cordon demo` need to run a server.
 type serveConfig struct {
 	data, addr, tlsCert, tlsKey, profiles string
+	delivery                              string // delivery configuration file (deliver.go)
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -29,6 +30,8 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&cfg.tlsCert, "tls-cert", os.Getenv("CORDON_TLS_CERT"), "TLS certificate `file` (PEM)")
 	fs.StringVar(&cfg.tlsKey, "tls-key", os.Getenv("CORDON_TLS_KEY"), "TLS private key `file` (PEM)")
 	fs.StringVar(&cfg.profiles, "profiles", "", "JSON `file` of extra device profiles")
+	fs.StringVar(&cfg.delivery, "delivery", os.Getenv("CORDON_DELIVERY"), "alert delivery configuration `file` (JSON; see docs/server.md)")
+	liveCfg := liveFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,7 +49,9 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		if n == 0 {
 			fmt.Fprintf(stdout, "No users yet: create the first admin with\n  cordon user add NAME --role admin --data %s\n", cfg.data)
 		}
-		return nil
+		// With --interface, capture live until ctx ends; the server shuts
+		// down only after the last batch is written.
+		return runLiveIn(ctx, st, liveCfg, logger)
 	})
 }
 
@@ -68,6 +73,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.ModelService, srv.DocumentService, srv.RemediationService = st.models, st.documents, st.remediations
 	srv.ExceptionService, srv.SupplierService = st.exceptions, st.suppliers
 	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
+	srv.OutboxService = st.outbox
 	srv.ConversationService = st.conversations
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
@@ -89,11 +95,19 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		return err
 	}
 	srv.UI = pages
+
+	// Background work stops with workerCtx. Delivery starts first: a bad
+	// delivery file stops the server before it listens.
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	delivered, err := startDelivery(workerCtx, st, cfg.delivery, logger)
+	if err != nil {
+		stopWorker()
+		return err
+	}
+	defer func() { stopWorker(); <-delivered }()
 	if err := srv.Open(); err != nil {
 		return err
 	}
-
-	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
 	go func() { done <- st.worker.Run(workerCtx) }()
 	go runChecks(workerCtx, st, logger)

@@ -37,6 +37,8 @@ type store struct {
 	suppliers     cordon.SupplierService
 	lifecycles    cordon.LifecycleService
 	alerts        cordon.AlertService
+	outbox        cordon.OutboxService      // deliver.go
+	suppressions  cordon.SuppressionService // deliver.go
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
 }
@@ -90,6 +92,8 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		suppliers:     sqlite.NewSupplierService(db),
 		lifecycles:    sqlite.NewLifecycleService(db),
 		alerts:        sqlite.NewAlertService(db),
+		outbox:        sqlite.NewOutboxService(db),
+		suppressions:  sqlite.NewSuppressionService(db),
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings, Documents: s.documents,
@@ -98,6 +102,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 	s.worker = ingest.NewWorker(s.captures, s.ingests, cl, s.captureDir())
 	s.worker.Logger = logger
 	s.worker.AfterCommit = s.afterIngest
+	s.worker.Detected = s.raiseDetections
 	return s, nil
 }
 

@@ -13,5 +13,5 @@ func Datagrams() []DatagramDissector {
 // ones recognised by unmistakable magic come first; banner protocols, which
 // lean on port hints, come last.
 func Streams() []StreamDissector {
-	return []StreamDissector{TLS, HTTP, SMB, DICOM, HL7, RDP, SSH, FTP, SMTP, POP3, IMAP, Telnet}
+	return []StreamDissector{TLS, HTTP, SMBExploits, DICOM, HL7, RDPExploits, SSH, FTP, SMTP, POP3, IMAP, Telnet}
 }

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/detect"
+)
+
+// raiseDetections stores a capture's detections as alerts on the devices
+// of the register, and a new_device alert for each device the register did
+// not know — unless every device of the capture is new: a first capture of
+// a network is the baseline, not news.
+func (s *store) raiseDetections(ctx context.Context, alerts []detect.Alert, newKeys, keys []string) error {
+	need := map[string]bool{}
+	for _, a := range alerts {
+		need[a.Key] = true
+	}
+	announce := len(newKeys) > 0 && len(newKeys) < len(keys)
+	if announce {
+		for _, k := range newKeys {
+			need[k] = true
+		}
+	}
+	ids := map[string]*cordon.DeviceRecord{}
+	list := make([]string, 0, len(need))
+	for k := range need {
+		list = append(list, k)
+	}
+	for len(list) > 0 {
+		chunk := list[:min(len(list), 1000)]
+		list = list[len(chunk):]
+		recs, _, err := s.devices.FindDevices(ctx, cordon.DeviceFilter{Keys: chunk, Limit: len(chunk)})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			ids[r.Key] = r
+		}
+	}
+	for i := range alerts {
+		r := ids[alerts[i].Key]
+		if r == nil {
+			continue
+		}
+		if err := s.alerts.RaiseAlert(ctx, alerts[i].Cordon(r.ID)); err != nil {
+			return err
+		}
+	}
+	if !announce {
+		return nil
+	}
+	for _, k := range newKeys {
+		r := ids[k]
+		if r == nil || r.Observed == nil {
+			continue
+		}
+		if err := s.alerts.RaiseAlert(ctx, newDeviceAlert(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newDeviceAlert is the alert for a device first seen in a capture.
+func newDeviceAlert(r *cordon.DeviceRecord) *cordon.Alert {
+	d := r.Observed
+	name := firstOf(firstString(d.Hostnames), firstString(d.IPs), d.MAC.String(), r.Key)
+	return &cordon.Alert{
+		Kind: detect.KindNewDevice, Severity: detect.Raise(cordon.AlertInfo, d), DeviceID: r.ID, Subject: "first_seen",
+		Title: fmt.Sprintf("New device on the network: %s (%s)", name, d.Category),
+		Evidence: []string{fmt.Sprintf("First seen %s in a capture; %s %s, vendor %s.",
+			d.FirstSeen.UTC().Format("2006-01-02T15:04:05Z"), d.Manufacturer, d.Model, d.Vendor)},
+	}
+}
+
+func firstString(ss []string) string {
+	if len(ss) > 0 {
+		return ss[0]
+	}
+	return ""
+}

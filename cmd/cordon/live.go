@@ -1,0 +1,293 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/capture"
+	"github.com/cordonsec/cordon/capture/live"
+	"github.com/cordonsec/cordon/ingest"
+	"github.com/cordonsec/cordon/inventory"
+	"github.com/cordonsec/cordon/oui"
+	"github.com/cordonsec/cordon/sensor"
+	"github.com/cordonsec/cordon/sensor/decode"
+	"github.com/cordonsec/cordon/sensor/proto"
+)
+
+// liveConfig is what `cordon sensor` and `cordon serve --interface` take.
+type liveConfig struct {
+	iface, filter string
+	flush         time.Duration
+	snapLen       int
+	promisc       bool
+}
+
+// liveFlags adds the live-capture flags to fs.
+func liveFlags(fs *flag.FlagSet) *liveConfig {
+	c := &liveConfig{}
+	fs.StringVar(&c.iface, "interface", "", "network `interface` to capture from live (AF_PACKET; needs CAP_NET_RAW)")
+	fs.StringVar(&c.filter, "filter", "", "capture filter `expression` (tcpdump syntax) or `tcpdump -ddd` program")
+	fs.DurationVar(&c.flush, "flush", time.Minute, "how often captured traffic is written to the register")
+	fs.IntVar(&c.snapLen, "snaplen", 0, "bytes kept of each packet (default 262144)")
+	fs.BoolVar(&c.promisc, "promisc", true, "put the interface in promiscuous mode (a SPAN or TAP port needs it)")
+	return c
+}
+
+// runLiveIn captures from cfg.iface into st until ctx ends; with no
+// interface it does nothing. It is how `cordon serve --interface` runs.
+func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Logger) error {
+	if cfg.iface == "" {
+		return nil
+	}
+	if cfg.flush <= 0 {
+		return &usageError{msg: "--flush must be positive"}
+	}
+	h, err := live.Open(cfg.iface, live.Options{Filter: cfg.filter, SnapLen: cfg.snapLen, Promisc: cfg.promisc})
+	if err != nil {
+		return err
+	}
+	stop := context.AfterFunc(ctx, func() { h.Close() })
+	defer stop()
+	defer h.Close()
+	logger.Info("live capture started", slog.String("interface", cfg.iface), slog.String("filter", cfg.filter))
+	l := newLiveLoop(st, cfg.iface, h, cfg.flush, logger)
+	l.stats = h.Stats
+	_, err = l.run(ctx)
+	return err
+}
+
+// liveSource yields packets: a live.Handle, or a capture file in tests.
+type liveSource interface {
+	Next(p *capture.Packet) error
+}
+
+// liveLoop carries packets from a source through the sensor and hands the
+// accumulated traffic to a writer every flush interval. The packet path
+// never waits for the database: if the writer is still busy with the last
+// batch, the next one keeps growing and is written later, merged.
+type liveLoop struct {
+	st     *store
+	iface  string
+	src    liveSource
+	stats  func() (live.Stats, error) // kernel counters, if the source has them
+	flush  time.Duration
+	now    func() time.Time
+	logger *slog.Logger
+	// committed, when set, is called after each batch commit (tests).
+	committed func(*cordon.Capture)
+}
+
+// liveSummary is what a run did.
+type liveSummary struct {
+	Packets, Bytes uint64
+	Drops          uint64 // dropped by the kernel (ring full)
+	Batches        int    // batches written
+	Merged         int    // flushes that found the writer busy and merged instead
+	Failed         int    // batches that could not be written
+}
+
+func newLiveLoop(st *store, iface string, src liveSource, flush time.Duration, logger *slog.Logger) *liveLoop {
+	return &liveLoop{st: st, iface: iface, src: src, flush: flush, now: time.Now, logger: logger}
+}
+
+// liveBatch is the traffic of one flush interval.
+type liveBatch struct {
+	inv            *inventory.Inventory
+	start, end     time.Time
+	packets, bytes uint64
+	drops          uint64
+	undecoded      uint64
+}
+
+// batchSink forwards the sensor's output to the current batch, so that
+// the batch can be swapped without rebuilding the sensor (and losing its
+// flow table).
+type batchSink struct{ inv *inventory.Inventory }
+
+func (s *batchSink) Observe(o cordon.Observation) { s.inv.Observe(o) }
+func (s *batchSink) Flow(f cordon.FlowRecord)     { s.inv.Flow(f) }
+
+// run captures until the source ends (io.EOF) or ctx ends, writes what is
+// left, and returns the totals.
+func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
+	var sum liveSummary
+	batches := make(chan *liveBatch) // unbuffered: a send succeeds only if the writer waits
+	written := make(chan struct{})
+	writeCtx := context.WithoutCancel(ctx) // the last batch is written after ctx ends
+	go func() {
+		defer close(written)
+		for b := range batches {
+			if err := l.commit(writeCtx, b); err != nil {
+				sum.Failed++
+				l.logger.Error("live batch not written", slog.String("interface", l.iface),
+					slog.Uint64("packets", b.packets), slog.String("error", err.Error()))
+				continue
+			}
+			sum.Batches++
+		}
+	}()
+
+	cur := &liveBatch{inv: inventory.New(), start: l.now()}
+	sink := &batchSink{inv: cur.inv}
+	sens := sensor.New(sensor.Config{
+		Frames: proto.Frames(), Datagrams: proto.Datagrams(), Streams: proto.Streams(), Logger: l.logger,
+	}, sink)
+	dec := decode.NewDecoder(decode.Config{})
+	deadline := cur.start.Add(l.flush)
+	var lastDrops uint64
+	handoff := func(final bool) {
+		now := l.now()
+		cur.end = now
+		if l.stats != nil {
+			if st, err := l.stats(); err == nil {
+				cur.drops += st.Drops - lastDrops
+				sum.Drops, lastDrops = st.Drops, st.Drops
+			}
+		}
+		if cur.drops > 0 {
+			l.logger.Warn("live capture dropped packets", slog.String("interface", l.iface), slog.Uint64("drops", cur.drops))
+		}
+		deadline = now.Add(l.flush)
+		if final {
+			batches <- cur
+			return
+		}
+		select {
+		case batches <- cur:
+			cur = &liveBatch{inv: inventory.New(), start: now}
+			sink.inv = cur.inv
+		default:
+			sum.Merged++
+			l.logger.Warn("register writer busy; this batch merges with the next", slog.String("interface", l.iface))
+		}
+	}
+
+	var (
+		p      capture.Packet
+		pkt    decode.Packet
+		runErr error
+	)
+	for n := uint64(1); ; n++ {
+		if ctx.Err() != nil {
+			break
+		}
+		err := l.src.Next(&p)
+		if errors.Is(err, live.ErrTimeout) {
+			if !l.now().Before(deadline) {
+				handoff(false)
+			}
+			continue
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			runErr = err
+			break
+		}
+		cur.packets++
+		cur.bytes += uint64(p.OrigLen)
+		sum.Packets++
+		sum.Bytes += uint64(p.OrigLen)
+		if err := dec.Decode(p.Link, p.Time, p.Data, &pkt); err != nil {
+			cur.undecoded++
+		} else {
+			sens.Packet(p.Time, &pkt)
+		}
+		if n&255 == 0 && !l.now().Before(deadline) {
+			handoff(false)
+		}
+	}
+	sens.Flush() // the flows still open end here: their records join the last batch
+	handoff(true)
+	close(batches)
+	<-written
+	return sum, runErr
+}
+
+// commit writes a batch as an ingested capture named "live:IFACE HH:MM",
+// so that it shows on the captures page, then runs the checks a capture
+// triggers.
+func (l *liveLoop) commit(ctx context.Context, b *liveBatch) error {
+	devs, convs := b.inv.Resolve(inventory.Options{Vendor: ouiVendor, Virtual: ouiVirtual})
+	if len(devs) == 0 {
+		return nil // nothing to show for this interval
+	}
+	cl := l.st.worker.Classifier
+	devices := make(map[string]*cordon.Device, len(devs))
+	keys := make([]string, 0, len(devs))
+	for _, d := range devs {
+		cl.Classify(d)
+		if k := cordon.DeviceKey(d); k != "" {
+			devices[k] = d
+			keys = append(keys, k)
+		}
+	}
+	var nonce [16]byte
+	rand.Read(nonce[:])
+	sum := sha256.Sum256(fmt.Appendf(nil, "live\x00%s\x00%d\x00%x", l.iface, b.start.UnixNano(), nonce))
+	c := &cordon.Capture{
+		Name:      fmt.Sprintf("live:%s %s", l.iface, b.start.Format("15:04")),
+		SHA256:    hex.EncodeToString(sum[:]),
+		Size:      int64(b.bytes),
+		CreatedBy: "sensor:" + l.iface,
+	}
+	if err := l.st.captures.CreateCapture(ctx, c); err != nil {
+		return err
+	}
+	if err := l.st.captures.StartCapture(ctx, c.ID); err != nil {
+		return err
+	}
+	old, err := l.st.ingests.ObservedByKeys(ctx, keys)
+	if err != nil {
+		return errors.Join(err, l.st.captures.FailCapture(ctx, c.ID, "The live batch could not be written: "+err.Error()))
+	}
+	stats := cordon.IngestStats{
+		Packets: b.packets, Bytes: b.bytes, Flows: b.inv.Flows(),
+		Devices: len(devices), Conversations: len(convs), Warnings: []string{},
+	}
+	if b.drops > 0 {
+		stats.Warnings = append(stats.Warnings, fmt.Sprintf("the kernel dropped %d packets on %s during this interval (capture ring full)", b.drops, l.iface))
+	}
+	if b.undecoded > 0 {
+		stats.Warnings = append(stats.Warnings, fmt.Sprintf("%d packets could not be decoded", b.undecoded))
+	}
+	for k, d := range devices {
+		if old[k] == nil {
+			stats.NewDevices++
+		}
+		devices[k] = ingest.Merge(old[k], d, cl)
+	}
+	if err := l.st.ingests.CommitIngest(ctx, c.ID, devices, convs, stats); err != nil {
+		return errors.Join(err, l.st.captures.FailCapture(ctx, c.ID, "The live batch could not be written: "+err.Error()))
+	}
+	l.logger.Info("live batch written", slog.String("capture", c.Name), slog.Int("devices", stats.Devices),
+		slog.Int("new_devices", stats.NewDevices), slog.Uint64("packets", stats.Packets), slog.Uint64("drops", b.drops))
+	if err := l.st.afterIngest(ctx, keys); err != nil {
+		l.logger.Error("checks after the live batch failed", slog.String("error", err.Error()))
+	}
+	if l.committed != nil {
+		c.Stats = stats
+		l.committed(c)
+	}
+	return nil
+}
+
+func ouiVendor(m cordon.MAC) string {
+	org, _ := oui.Lookup(m)
+	return org
+}
+
+func ouiVirtual(m cordon.MAC) string {
+	platform, _ := oui.Virtual(m)
+	return platform
+}
