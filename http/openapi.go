@@ -75,7 +75,8 @@ type (
 
 // apiOps lists every operation: the core ones here, each issue-5 area's in
 // its own file.
-var apiOps = slices.Concat(coreOps, modelOps, remediationOps, exceptionOps, supplierOps, lifecycleOps, alertOps)
+var apiOps = slices.Concat(coreOps, modelOps, remediationOps, exceptionOps, supplierOps, lifecycleOps, alertOps,
+	suppressionOps, policyOps, guidanceOps)
 
 var coreOps = []apiOp{
 	{"GET /healthz", "Report whether the server and its store work.", "", nil, nil, 200, health{}},
@@ -130,7 +131,8 @@ var cveParam = map[string]any{"type": "string", "pattern": "^CVE-[0-9]{4}-[0-9]{
 
 // queryParams describes every query parameter: the core ones here, each
 // issue-5 area's in its own file.
-var queryParams = mergeParams(coreParams, modelParams, remediationParams, exceptionParams, supplierParams, lifecycleParams, alertParams)
+var queryParams = mergeParams(coreParams, modelParams, remediationParams, exceptionParams, supplierParams, lifecycleParams, alertParams,
+	suppressionParams, policyParams, guidanceParams)
 
 // mergeParams joins parameter tables; a name in two tables is a
 // programming error.

@@ -90,6 +90,10 @@ type Server struct {
 	AlertService       cordon.AlertService
 	// OutboxService serves /metrics (metrics.go); without it, 500.
 	OutboxService cordon.OutboxService
+	// Issue 6: suppression rules, the network policy and the guidance
+	// checks per device. Without one, its routes answer 500.
+	SuppressionService cordon.SuppressionService
+	PolicyService      cordon.PolicyService
 	// ConversationService reads devices' traffic, so that an MDS2 uploaded
 	// through the API is checked against it at once; without it the check
 	// waits for the next ingest.
@@ -136,6 +140,9 @@ func NewServer() *Server {
 	s.registerLifecycleRoutes()
 	s.registerAlertRoutes()
 	s.registerMetricsRoutes()
+	s.registerSuppressionRoutes()
+	s.registerPolicyRoutes()
+	s.registerGuidanceRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s

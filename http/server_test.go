@@ -109,6 +109,8 @@ func MustOpenEnv(t *testing.T, configure func(*Server)) *env {
 	s.ExceptionService = sqlite.NewExceptionService(db)
 	s.SupplierService = sqlite.NewSupplierService(db)
 	s.LifecycleService = sqlite.NewLifecycleService(db)
+	s.SuppressionService = sqlite.NewSuppressionService(db)
+	s.PolicyService = sqlite.NewPolicyService(db)
 	s.AlertService = sqlite.NewAlertService(db)
 	s.ConversationService = sqlite.NewConversationService(db)
 	s.Ingester = ingesterFunc(func(id int64) {

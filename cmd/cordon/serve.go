@@ -74,6 +74,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.ExceptionService, srv.SupplierService = st.exceptions, st.suppliers
 	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
 	srv.OutboxService = st.outbox
+	srv.SuppressionService, srv.PolicyService = st.suppressions, st.policies
 	srv.ConversationService = st.conversations
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
@@ -85,6 +86,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Intel:     st.intel, Findings: st.findings, Assessor: st.assessor,
 		Models: st.models, Documents: st.documents, Remediations: st.remediations,
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
+		Suppressions: st.suppressions, Policies: st.policies,
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},

@@ -39,6 +39,7 @@ type store struct {
 	alerts        cordon.AlertService
 	outbox        cordon.OutboxService      // deliver.go
 	suppressions  cordon.SuppressionService // deliver.go
+	policies      cordon.PolicyService
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
 }
@@ -94,6 +95,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		alerts:        sqlite.NewAlertService(db),
 		outbox:        sqlite.NewOutboxService(db),
 		suppressions:  sqlite.NewSuppressionService(db),
+		policies:      sqlite.NewPolicyService(db),
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings, Documents: s.documents,

@@ -66,6 +66,10 @@ type Config struct {
 	Suppliers    cordon.SupplierService
 	Lifecycles   cordon.LifecycleService
 	Alerts       cordon.AlertService
+	// Issue 6: suppression rules and the network policy; nil leaves their
+	// pages saying they are not configured.
+	Suppressions cordon.SuppressionService
+	Policies     cordon.PolicyService
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
@@ -133,6 +137,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	h.registerSupplierRoutes(mux)
 	h.registerLifecycleRoutes(mux)
 	h.registerAlertRoutes(mux)
+	h.registerSuppressionRoutes(mux)
+	h.registerPolicyRoutes(mux)
+	h.registerGuidanceRoutes(mux)
 }
 
 // AssetPath returns the content-hashed URL of an embedded asset such as
