@@ -35,7 +35,8 @@ type Config struct {
 // they may reach.
 type Allow struct {
 	// Match selects devices: "*", "mac:AA:BB:..", "manufacturer:NAME",
-	// "model:NAME" or "profile:ID" (names compare case-insensitively).
+	// "model:NAME", "profile:ID" or "category:ID" (such as
+	// "category:imaging_modality"); names compare case-insensitively.
 	Match string `json:"match"`
 	// Hosts are names ("updates.example.com"), name suffixes
 	// ("*.example.com"), addresses or prefixes.
@@ -91,8 +92,8 @@ func compile(c *Config) (*compiled, error) {
 			switch {
 			case !ok || v == "":
 				return nil, cordon.Errorf(cordon.EINVALID, "Detection config: internet[%d].match %q is not \"*\" or field:value.", i, a.Match)
-			case f != "mac" && f != "manufacturer" && f != "model" && f != "profile":
-				return nil, cordon.Errorf(cordon.EINVALID, "Detection config: internet[%d].match field %q is not mac, manufacturer, model or profile.", i, f)
+			case f != "mac" && f != "manufacturer" && f != "model" && f != "profile" && f != "category":
+				return nil, cordon.Errorf(cordon.EINVALID, "Detection config: internet[%d].match field %q is not mac, manufacturer, model, profile or category.", i, f)
 			}
 			if f == "mac" {
 				m, err := cordon.ParseMAC(v)
@@ -203,6 +204,8 @@ func (a *compiledAllow) covers(d *cordon.Device) bool {
 		return strings.ToLower(d.Model) == a.value
 	case "profile":
 		return strings.ToLower(d.Profile) == a.value
+	case "category":
+		return strings.ToLower(d.Category) == a.value
 	}
 	return false
 }

@@ -44,6 +44,9 @@ type Worker struct {
 	// detections (package detect) and the keys of the devices the register
 	// did not know before it, to raise them as alerts. Its error is logged.
 	Detected func(ctx context.Context, alerts []detect.Alert, newKeys, keys []string) error
+	// Detect is the detections' allow-lists (approved internet endpoints,
+	// file servers, jump hosts); nil checks against none.
+	Detect *detect.Config
 
 	mu    sync.Mutex
 	queue []int64
@@ -131,6 +134,7 @@ func (w *Worker) IngestOne(ctx context.Context, id int64) error {
 	path := Path(w.Dir, c.SHA256)
 	res, err := analysis.Run(ctx, []string{path}, analysis.Options{
 		Classifier: w.Classifier,
+		Detect:     w.Detect,
 		Logger:     log,
 		Progress: func(done, total int64) {
 			if now := w.Now(); now.Sub(last) >= progressEvery && total > 0 {

@@ -49,6 +49,7 @@ func store(db *sqlite.DB) *storetest.Store {
 		Alerts:        sqlite.NewAlertService(db),
 		Outbox:        sqlite.NewOutboxService(db),
 		Suppressions:  sqlite.NewSuppressionService(db),
+		Policies:      sqlite.NewPolicyService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -39,6 +39,8 @@ type Store struct {
 	// Delivery (issue 6): nil skips its tests.
 	Outbox       cordon.OutboxService
 	Suppressions cordon.SuppressionService
+	// Policies (issue 6): nil skips its tests.
+	Policies cordon.PolicyService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -73,6 +75,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("ResolveAlerts", func(t *testing.T) { testResolveAlerts(t, open) })
 	t.Run("Suppression", func(t *testing.T) { testSuppressions(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
+	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

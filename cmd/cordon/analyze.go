@@ -15,12 +15,15 @@ import (
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/analysis"
 	"github.com/cordonsec/cordon/classify"
+	"github.com/cordonsec/cordon/detect"
 )
 
 func runAnalyze(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("analyze", "[--format table|json|csv] [--profiles FILE] CAPTURE...", stderr)
+	fs := newFlagSet("analyze", "[--format table|json|csv] [--profiles FILE] [--detect-config FILE] CAPTURE...", stderr)
 	format := fs.String("format", "table", "output `format`: table, json or csv")
 	profiles := fs.String("profiles", "", "JSON `file` of extra device profiles (see docs/profiles.md)")
+	var detectCfg *detect.Config
+	fs.Var(detectConfigFlag{&detectCfg}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -43,7 +46,7 @@ func runAnalyze(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	if err != nil {
 		return err
 	}
-	opt := analysis.Options{Classifier: cl}
+	opt := analysis.Options{Classifier: cl, Detect: detectCfg}
 	bar := newProgress(stderr)
 	if bar != nil {
 		opt.Progress = bar.update

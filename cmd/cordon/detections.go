@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
@@ -80,4 +81,24 @@ func firstString(ss []string) string {
 		return ss[0]
 	}
 	return ""
+}
+
+// detectConfigFlag is --detect-config: the file is read and checked while
+// the flags are parsed, so a bad one stops the command before it starts,
+// naming the file and the entry at fault.
+type detectConfigFlag struct{ c **detect.Config }
+
+func (f detectConfigFlag) String() string { return "" }
+
+func (f detectConfigFlag) Set(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("cannot read the detection config: %w", err)
+	}
+	c, err := detect.ParseConfig(b)
+	if err != nil {
+		return fmt.Errorf("%s: %s", path, cordon.ErrorMessage(err))
+	}
+	*f.c = c
+	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/capture"
 	"github.com/cordonsec/cordon/capture/live"
+	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/ingest"
 	"github.com/cordonsec/cordon/inventory"
 	"github.com/cordonsec/cordon/oui"
@@ -29,6 +30,8 @@ type liveConfig struct {
 	flush         time.Duration
 	snapLen       int
 	promisc       bool
+	// detect is the --detect-config file, read and checked at start-up.
+	detect *detect.Config
 }
 
 // liveFlags adds the live-capture flags to fs.
@@ -39,6 +42,7 @@ func liveFlags(fs *flag.FlagSet) *liveConfig {
 	fs.DurationVar(&c.flush, "flush", time.Minute, "how often captured traffic is written to the register")
 	fs.IntVar(&c.snapLen, "snaplen", 0, "bytes kept of each packet (default 262144)")
 	fs.BoolVar(&c.promisc, "promisc", true, "put the interface in promiscuous mode (a SPAN or TAP port needs it)")
+	fs.Var(detectConfigFlag{&c.detect}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against (docs/detections.md)")
 	return c
 }
 
@@ -60,7 +64,7 @@ func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Log
 	defer h.Close()
 	logger.Info("live capture started", slog.String("interface", cfg.iface), slog.String("filter", cfg.filter))
 	l := newLiveLoop(st, cfg.iface, h, cfg.flush, logger)
-	l.stats = h.Stats
+	l.stats, l.detect = h.Stats, cfg.detect
 	_, err = l.run(ctx)
 	return err
 }
@@ -82,6 +86,8 @@ type liveLoop struct {
 	flush  time.Duration
 	now    func() time.Time
 	logger *slog.Logger
+	// detect is what the detections approve (nil: nothing).
+	detect *detect.Config
 	// committed, when set, is called after each batch commit (tests).
 	committed func(*cordon.Capture)
 }
@@ -106,15 +112,39 @@ type liveBatch struct {
 	packets, bytes uint64
 	drops          uint64
 	undecoded      uint64
+	// det collects the batch's detections in front of inv (nil if the
+	// detection config was refused).
+	det *detect.Detector
+}
+
+// newBatch starts a batch at start, with its own detector: a batch's
+// alerts are raised when it is written, like a capture's on ingest.
+func (l *liveLoop) newBatch(start time.Time) *liveBatch {
+	b := &liveBatch{inv: inventory.New(), start: start}
+	det, err := detect.New(b.inv, l.detect)
+	if err != nil {
+		l.logger.Error("detections off for this batch", slog.String("error", err.Error()))
+		return b
+	}
+	b.det = det
+	return b
+}
+
+// sink is where the sensor's output for the batch goes.
+func (b *liveBatch) sink() sensor.Sink {
+	if b.det != nil {
+		return b.det
+	}
+	return b.inv
 }
 
 // batchSink forwards the sensor's output to the current batch, so that
 // the batch can be swapped without rebuilding the sensor (and losing its
 // flow table).
-type batchSink struct{ inv *inventory.Inventory }
+type batchSink struct{ next sensor.Sink }
 
-func (s *batchSink) Observe(o cordon.Observation) { s.inv.Observe(o) }
-func (s *batchSink) Flow(f cordon.FlowRecord)     { s.inv.Flow(f) }
+func (s *batchSink) Observe(o cordon.Observation) { s.next.Observe(o) }
+func (s *batchSink) Flow(f cordon.FlowRecord)     { s.next.Flow(f) }
 
 // run captures until the source ends (io.EOF) or ctx ends, writes what is
 // left, and returns the totals.
@@ -136,8 +166,8 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		}
 	}()
 
-	cur := &liveBatch{inv: inventory.New(), start: l.now()}
-	sink := &batchSink{inv: cur.inv}
+	cur := l.newBatch(l.now())
+	sink := &batchSink{next: cur.sink()}
 	sens := sensor.New(sensor.Config{
 		Frames: proto.Frames(), Datagrams: proto.Datagrams(), Streams: proto.Streams(), Logger: l.logger,
 	}, sink)
@@ -163,8 +193,8 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		}
 		select {
 		case batches <- cur:
-			cur = &liveBatch{inv: inventory.New(), start: now}
-			sink.inv = cur.inv
+			cur = l.newBatch(now)
+			sink.next = cur.sink()
 		default:
 			sum.Merged++
 			l.logger.Warn("register writer busy; this batch merges with the next", slog.String("interface", l.iface))
@@ -232,6 +262,10 @@ func (l *liveLoop) commit(ctx context.Context, b *liveBatch) error {
 			keys = append(keys, k)
 		}
 	}
+	var alerts []detect.Alert
+	if b.det != nil {
+		alerts = b.det.Finish(devs) // after classification: severity and scope depend on it
+	}
 	var nonce [16]byte
 	rand.Read(nonce[:])
 	sum := sha256.Sum256(fmt.Appendf(nil, "live\x00%s\x00%d\x00%x", l.iface, b.start.UnixNano(), nonce))
@@ -261,9 +295,11 @@ func (l *liveLoop) commit(ctx context.Context, b *liveBatch) error {
 	if b.undecoded > 0 {
 		stats.Warnings = append(stats.Warnings, fmt.Sprintf("%d packets could not be decoded", b.undecoded))
 	}
+	var newKeys []string
 	for k, d := range devices {
 		if old[k] == nil {
 			stats.NewDevices++
+			newKeys = append(newKeys, k)
 		}
 		devices[k] = ingest.Merge(old[k], d, cl)
 	}
@@ -274,6 +310,11 @@ func (l *liveLoop) commit(ctx context.Context, b *liveBatch) error {
 		slog.Int("new_devices", stats.NewDevices), slog.Uint64("packets", stats.Packets), slog.Uint64("drops", b.drops))
 	if err := l.st.afterIngest(ctx, keys); err != nil {
 		l.logger.Error("checks after the live batch failed", slog.String("error", err.Error()))
+	}
+	// As ingest does: the batch's detections become alerts, and devices
+	// the register did not know are announced.
+	if err := l.st.raiseDetections(ctx, alerts, newKeys, keys); err != nil {
+		l.logger.Error("detections of the live batch not raised", slog.String("error", err.Error()))
 	}
 	if l.committed != nil {
 		c.Stats = stats

@@ -60,6 +60,7 @@ func commands() []command {
 		{"lifecycle", "replacement and end-of-support forecast, decommissioning: lifecycle forecast", runLifecycle},
 		{"alerts", "alerts to act on: alerts list", runAlerts},
 		{"deliver", "alert delivery: deliver check|outbox|suppress", runDeliver},
+		{"guidance", "guidance steps 3 and 4 per device from traffic and records: guidance [--state fail] [--format table|json|csv]", runGuidance},
 		{"policy", "segmentation policy from captures: policy suggest --format json|csv|nftables|iptables|cisco|panos|fortigate CAPTURE...", runPolicy},
 		{"version", "print the version", func(_ context.Context, _ []string, _ io.Reader, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "cordon", version)

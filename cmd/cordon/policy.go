@@ -17,8 +17,11 @@ import (
 // policy, learned from captures without a register.
 func runPolicy(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	const usage = "suggest [--format " + "json|csv|nftables|iptables|cisco|panos|fortigate] [--zones FILE] [--by-subnet] [--baselines] CAPTURE..."
+	if len(args) > 0 && (args[0] == "learn" || args[0] == "show" || args[0] == "export") {
+		return runPolicyStore(ctx, args, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "suggest" {
-		return &usageError{msg: "usage: cordon policy " + usage}
+		return &usageError{msg: "usage: cordon policy " + usage + "\n       cordon policy " + storeUsage}
 	}
 	fs := newFlagSet("policy suggest", usage, stderr)
 	format := fs.String("format", "json", "output `format`: "+strings.Join(policy.Formats, ", "))

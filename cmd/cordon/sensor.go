@@ -45,7 +45,7 @@ func runSensor(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	defer stop()
 	fmt.Fprintf(stdout, "Capturing on %s into %s; writing every %s. Ctrl-C to stop.\n", cfg.iface, *data, cfg.flush)
 	l := newLiveLoop(st, cfg.iface, h, cfg.flush, logger)
-	l.stats = h.Stats
+	l.stats, l.detect = h.Stats, cfg.detect
 	sum, err := l.run(cliContext(ctx))
 	fmt.Fprintf(stdout, "%s: %d packets, %d bytes, %d dropped by the kernel; %d batches written, %d merged, %d failed\n",
 		cfg.iface, sum.Packets, sum.Bytes, sum.Drops, sum.Batches, sum.Merged, sum.Failed)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/feeds"
 	cordonhttp "github.com/cordonsec/cordon/http"
 	"github.com/cordonsec/cordon/http/ui"
@@ -20,6 +21,7 @@ import (
 type serveConfig struct {
 	data, addr, tlsCert, tlsKey, profiles string
 	delivery                              string // delivery configuration file (deliver.go)
+	detect                                *detect.Config
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -32,10 +34,11 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&cfg.profiles, "profiles", "", "JSON `file` of extra device profiles")
 	fs.StringVar(&cfg.delivery, "delivery", os.Getenv("CORDON_DELIVERY"), "alert delivery configuration `file` (JSON; see docs/server.md)")
 	liveCfg := liveFlags(fs)
+	silentFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg.data = *data
+	cfg.data, cfg.detect = *data, liveCfg.detect
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return &usageError{msg: "--tls-cert and --tls-key go together"}
 	}
@@ -63,6 +66,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		return err
 	}
 	defer st.Close()
+	st.worker.Detect = cfg.detect // uploaded captures are checked as live traffic is
 
 	srv := cordonhttp.NewServer()
 	srv.Addr, srv.TLSCert, srv.TLSKey = cfg.addr, cfg.tlsCert, cfg.tlsKey
@@ -86,7 +90,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Intel:     st.intel, Findings: st.findings, Assessor: st.assessor,
 		Models: st.models, Documents: st.documents, Remediations: st.remediations,
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
-		Suppressions: st.suppressions, Policies: st.policies,
+		Suppressions: st.suppressions, Policies: st.policies, Outbox: st.outbox,
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cordonsec/cordon"
 )
@@ -71,6 +72,8 @@ type severityCount struct {
 type alertRow struct {
 	*cordon.Alert
 	DeviceName string
+	// Suppressed names the rule that kept the alert from being delivered.
+	Suppressed *cordon.Suppressed
 }
 
 func newAlertRow(a *cordon.Alert) alertRow {
@@ -133,8 +136,22 @@ func (h *Handler) handleAlertList(w http.ResponseWriter, r *http.Request, u *cor
 		h.renderError(w, r, err)
 		return
 	}
-	for _, a := range as {
+	ids := make([]int64, len(as))
+	for i, a := range as {
 		p.Rows = append(p.Rows, newAlertRow(a))
+		ids[i] = a.ID
+	}
+	if h.cfg.Suppressions != nil {
+		sup, err := h.cfg.Suppressions.AlertSuppressions(ctx, ids)
+		if err != nil {
+			h.renderError(w, r, err)
+			return
+		}
+		for i := range p.Rows {
+			if s, ok := sup[p.Rows[i].ID]; ok {
+				p.Rows[i].Suppressed = &s
+			}
+		}
 	}
 	p.Pager = newPager("/alerts", q, n, alertsPerPage, total)
 	h.render(w, r, http.StatusOK, "alerts", p)
@@ -149,6 +166,14 @@ type alertPage struct {
 	Saved     bool
 	FormError string
 	Form      cordon.AlertChange
+	// CanSuppress offers the "Suppress alerts like this" form, pre-filled
+	// with Suppress; SuppressedNow says a rule was just made from it.
+	CanSuppress   bool
+	Suppress      suppressionForm
+	SuppressedNow bool
+	// Deliveries are the alert's outbox entries, for admins.
+	ShowDeliveries bool
+	Deliveries     []*cordon.OutboxEntry
 }
 
 // findAlert reads the {id} path value and the alert; a malformed ID is a
@@ -173,6 +198,36 @@ func (h *Handler) newAlertPage(r *http.Request, u *cordon.User, a *cordon.Alert)
 		Labels: alertStatusLabels, Form: cordon.AlertChange{Status: a.Status, Owner: a.Owner, Note: a.Note}}
 }
 
+// addDelivery fills what the alert page shows beside the lifecycle: the
+// rule that suppressed the alert, the form to suppress alerts like it, and
+// for admins where it was delivered.
+func (h *Handler) addDelivery(r *http.Request, p *alertPage) error {
+	a := p.Row.Alert
+	if h.cfg.Suppressions != nil {
+		sup, err := h.cfg.Suppressions.AlertSuppressions(r.Context(), []int64{a.ID})
+		if err != nil {
+			return err
+		}
+		if s, ok := sup[a.ID]; ok {
+			p.Row.Suppressed = &s
+		}
+		p.CanSuppress = p.CanEdit
+		p.Suppress = suppressionForm{Kind: a.Kind, SubjectPrefix: a.Subject, Alert: formatInt(a.ID),
+			ExpiresOn: h.now().UTC().AddDate(0, 0, 7).Format(time.DateOnly)}
+		if a.DeviceID != 0 {
+			p.Suppress.Device = formatInt(a.DeviceID)
+		}
+	}
+	if h.cfg.Outbox != nil && p.IsAdmin {
+		es, _, err := h.cfg.Outbox.FindOutbox(r.Context(), cordon.OutboxFilter{AlertID: a.ID, Limit: 100})
+		if err != nil {
+			return err
+		}
+		p.ShowDeliveries, p.Deliveries = true, es
+	}
+	return nil
+}
+
 func (h *Handler) handleAlertView(w http.ResponseWriter, r *http.Request, u *cordon.User) {
 	a, err := h.findAlert(r)
 	if err != nil {
@@ -181,6 +236,11 @@ func (h *Handler) handleAlertView(w http.ResponseWriter, r *http.Request, u *cor
 	}
 	p := h.newAlertPage(r, u, a)
 	p.Saved = r.URL.Query().Get("saved") == "1"
+	p.SuppressedNow = r.URL.Query().Get("suppressed") == "1"
+	if err := h.addDelivery(r, p); err != nil {
+		h.renderError(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, "alert", p)
 }
 
@@ -203,6 +263,10 @@ func (h *Handler) handleAlertUpdate(w http.ResponseWriter, r *http.Request, u *c
 	case cordon.EINVALID, cordon.ECONFLICT:
 		p := h.newAlertPage(r, u, a)
 		p.Form, p.FormError = c, cordon.ErrorMessage(err)
+		if err := h.addDelivery(r, p); err != nil {
+			h.renderError(w, r, err)
+			return
+		}
 		h.render(w, r, http.StatusBadRequest, "alert", p)
 	default:
 		h.renderError(w, r, err)

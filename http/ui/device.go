@@ -58,6 +58,9 @@ type devicePage struct {
 	ModelsAvailable bool
 	Model           *cordon.DeviceModel
 	ModelHow        string
+	// Guidance is the "Guidance checks" section (guidance.go), nil
+	// without a conversation store.
+	Guidance *deviceGuidanceSection
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -184,6 +187,9 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 		if err != nil {
 			return nil, err
 		}
+	}
+	if p.Guidance, err = h.deviceGuidance(r.Context(), d.ID); err != nil {
+		return nil, err
 	}
 	if h.cfg.Conversations != nil {
 		p.CommsAvailable = true

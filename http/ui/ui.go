@@ -70,6 +70,8 @@ type Config struct {
 	// pages saying they are not configured.
 	Suppressions cordon.SuppressionService
 	Policies     cordon.PolicyService
+	// Outbox shows admins where an alert was delivered; nil hides it.
+	Outbox cordon.OutboxService
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
