@@ -224,3 +224,27 @@ func (c *compiled) zone(a netip.Addr) netip.Prefix {
 	}
 	return subnet(a)
 }
+
+// Approved returns the config's approved endpoints as address prefixes:
+// the file servers, the jump hosts, and the internet hosts of every
+// allow-list entry given as an address or prefix (names are left out:
+// stored conversations keep addresses, not names). A config from
+// ParseConfig has valid prefixes; invalid entries are skipped.
+func (c *Config) Approved() (internet, fileServers, jumpHosts []netip.Prefix) {
+	if c == nil {
+		return nil, nil, nil
+	}
+	valid := func(ss []string) []netip.Prefix {
+		var out []netip.Prefix
+		for _, s := range ss {
+			if p, err := parsePrefix(strings.TrimSpace(s)); err == nil {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for _, a := range c.Internet {
+		internet = append(internet, valid(a.Hosts)...)
+	}
+	return internet, valid(c.FileServers), valid(c.JumpHosts)
+}

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/detect"
 )
 
 // ParsePrefixes reads a comma-separated list of addresses and prefixes
@@ -35,4 +36,14 @@ func ParsePrefixes(field, s string) ([]netip.Prefix, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// FromDetect returns the options that the detections' configuration
+// (cordon serve --detect-config) approves, so that the guidance checks and
+// the alerts judge traffic by the same lists. Internet endpoints apply to
+// every device here, whichever devices their allow-list entry selects.
+func FromDetect(c *detect.Config) Options {
+	var o Options
+	o.AllowWeb, o.FileServers, o.JumpHosts = c.Approved()
+	return o
 }

@@ -24,7 +24,7 @@ func (s *Server) guidance() (*guidance.Service, error) {
 		return nil, errors.New("http: guidance needs the device and conversation services")
 	}
 	return &guidance.Service{Devices: s.DeviceService, Conversations: s.ConversationService,
-		Exceptions: s.ExceptionService, Models: s.ModelService, Now: s.timeNow}, nil
+		Exceptions: s.ExceptionService, Models: s.ModelService, Options: s.Guidance, Now: s.timeNow}, nil
 }
 
 // guidanceFilter reads the query of GET /guidance, naming the parameter at

@@ -16,6 +16,7 @@ import (
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/auth"
+	"github.com/cordonsec/cordon/guidance"
 )
 
 // ShutdownTimeout is how long Close waits for requests in flight.
@@ -94,6 +95,9 @@ type Server struct {
 	// checks per device. Without one, its routes answer 500.
 	SuppressionService cordon.SuppressionService
 	PolicyService      cordon.PolicyService
+	// Guidance holds what the hospital approves (web endpoints, jump
+	// hosts, file servers) for the guidance checks.
+	Guidance guidance.Options
 	// ConversationService reads devices' traffic, so that an MDS2 uploaded
 	// through the API is checked against it at once; without it the check
 	// waits for the next ingest.

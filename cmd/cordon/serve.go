@@ -13,6 +13,7 @@ import (
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/feeds"
+	"github.com/cordonsec/cordon/guidance"
 	cordonhttp "github.com/cordonsec/cordon/http"
 	"github.com/cordonsec/cordon/http/ui"
 )
@@ -79,6 +80,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
 	srv.OutboxService = st.outbox
 	srv.SuppressionService, srv.PolicyService = st.suppressions, st.policies
+	srv.Guidance = guidance.FromDetect(cfg.detect)
 	srv.ConversationService = st.conversations
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
@@ -91,6 +93,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Models: st.models, Documents: st.documents, Remediations: st.remediations,
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
 		Suppressions: st.suppressions, Policies: st.policies, Outbox: st.outbox,
+		Guidance: guidance.FromDetect(cfg.detect),
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},

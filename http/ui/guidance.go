@@ -26,7 +26,7 @@ func (h *Handler) guidanceService() *guidance.Service {
 		return nil
 	}
 	return &guidance.Service{Devices: h.cfg.Devices, Conversations: h.cfg.Conversations,
-		Exceptions: h.cfg.Exceptions, Models: h.cfg.Models, Now: h.now}
+		Exceptions: h.cfg.Exceptions, Models: h.cfg.Models, Options: h.cfg.Guidance, Now: h.now}
 }
 
 // guidanceForm is the table's query as typed, for the filter form.

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/guidance"
 	"github.com/cordonsec/cordon/ingest"
 )
 
@@ -70,6 +71,8 @@ type Config struct {
 	// pages saying they are not configured.
 	Suppressions cordon.SuppressionService
 	Policies     cordon.PolicyService
+	// Guidance holds what the hospital approves for the guidance checks.
+	Guidance guidance.Options
 	// Outbox shows admins where an alert was delivered; nil hides it.
 	Outbox cordon.OutboxService
 	// CSRFToken returns the session's CSRF token, which every form carries
