@@ -116,4 +116,10 @@ type ConversationService interface {
 	// filter's range, one per client, server, protocol, port and
 	// application, busiest first, with Hour set to the latest hour seen.
 	FindConversations(ctx context.Context, f ConversationFilter) ([]Conversation, error)
+	// EachConversation calls fn with every conversation of the filter's
+	// range, summed as FindConversations sums them but in no particular
+	// order and without its bound (Limit is ignored), stopping at fn's
+	// first error, which it returns. It reads a whole history (policy
+	// learning, the guidance checks) without truncating it.
+	EachConversation(ctx context.Context, f ConversationFilter, fn func(Conversation) error) error
 }

@@ -217,3 +217,7 @@ type failingConversations struct{}
 func (failingConversations) FindConversations(context.Context, cordon.ConversationFilter) ([]cordon.Conversation, error) {
 	return nil, fmt.Errorf("disk on fire")
 }
+
+func (failingConversations) EachConversation(context.Context, cordon.ConversationFilter, func(cordon.Conversation) error) error {
+	return fmt.Errorf("disk on fire")
+}

@@ -73,11 +73,6 @@ type Service struct {
 	Now        func() time.Time
 }
 
-// BulkLimit is the most conversations one bulk read asks for. The SQLite
-// store caps a read at 20,000; a read that comes back full may have been
-// cut, so the table then reads per device instead.
-const BulkLimit = 20_000
-
 const devicePage = 1000
 
 // Device checks one device. ENOTFOUND for an unknown device.
@@ -208,38 +203,30 @@ func (s *Service) verify(ctx context.Context, recs []*cordon.DeviceRecord) ([]De
 	return out, nil
 }
 
-// conversations returns the window's conversations of recs by device key:
-// one bulk read for several devices when it comes back whole, else one
-// read per device.
+// conversations returns the window's conversations of recs by device key,
+// in one pass over the window whatever its size: one device alone is read
+// by its key, several by streaming the window and keeping theirs.
 func (s *Service) conversations(ctx context.Context, recs []*cordon.DeviceRecord, win TrafficWindow) (map[string][]cordon.Conversation, error) {
 	want := make(map[string]bool, len(recs))
 	for _, r := range recs {
 		want[r.Key] = true
 	}
-	byKey := make(map[string][]cordon.Conversation, len(recs))
-	if len(recs) > 1 {
-		all, err := s.Conversations.FindConversations(ctx, cordon.ConversationFilter{Since: win.Since, Limit: BulkLimit})
-		if err != nil {
-			return nil, fmt.Errorf("guidance: find conversations: %w", err)
-		}
-		if len(all) < BulkLimit {
-			for _, c := range all {
-				if want[c.Client] {
-					byKey[c.Client] = append(byKey[c.Client], c)
-				}
-				if want[c.Server] && c.Server != c.Client {
-					byKey[c.Server] = append(byKey[c.Server], c)
-				}
-			}
-			return byKey, nil
-		}
+	f := cordon.ConversationFilter{Since: win.Since}
+	if len(recs) == 1 {
+		f.Device = recs[0].Key
 	}
-	for _, r := range recs {
-		cs, err := s.Conversations.FindConversations(ctx, cordon.ConversationFilter{Device: r.Key, Since: win.Since, Limit: BulkLimit})
-		if err != nil {
-			return nil, fmt.Errorf("guidance: conversations of device %d: %w", r.ID, err)
+	byKey := make(map[string][]cordon.Conversation, len(recs))
+	err := s.Conversations.EachConversation(ctx, f, func(c cordon.Conversation) error {
+		if want[c.Client] {
+			byKey[c.Client] = append(byKey[c.Client], c)
 		}
-		byKey[r.Key] = cs
+		if want[c.Server] && c.Server != c.Client {
+			byKey[c.Server] = append(byKey[c.Server], c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("guidance: read conversations: %w", err)
 	}
 	return byKey, nil
 }

@@ -52,9 +52,16 @@ func RegisterDevices(ctx context.Context, ds cordon.DeviceService) ([]Device, er
 	}
 }
 
-// History returns the stored conversations of [since, until).
+// History returns every stored conversation of [since, until), however
+// many: a policy learnt from a truncated history would block what it
+// never read.
 func History(ctx context.Context, cs cordon.ConversationService, since, until time.Time) ([]cordon.Conversation, error) {
-	return cs.FindConversations(ctx, cordon.ConversationFilter{Since: since, Until: until})
+	out := []cordon.Conversation{}
+	err := cs.EachConversation(ctx, cordon.ConversationFilter{Since: since, Until: until}, func(c cordon.Conversation) error {
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }
 
 // Learning is a learned policy in the store's types.

@@ -27,6 +27,28 @@ func (s *ConversationService) FindConversations(ctx context.Context, f cordon.Co
 	if limit <= 0 || limit > maxConversations {
 		limit = maxConversations
 	}
+	q, args := conversationQuery(f)
+	q += ` ORDER BY SUM(bytes) DESC, client, server, port LIMIT ?`
+	out := []cordon.Conversation{}
+	err := s.each(ctx, q, append(args, limit), func(c cordon.Conversation) error {
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, wrap("find conversations", err)
+	}
+	return out, nil
+}
+
+// EachConversation streams every conversation in range to fn, unbounded.
+func (s *ConversationService) EachConversation(ctx context.Context, f cordon.ConversationFilter, fn func(cordon.Conversation) error) error {
+	q, args := conversationQuery(f)
+	return wrap("read conversations", s.each(ctx, q, args, fn))
+}
+
+// conversationQuery sums the hourly rows f selects, one row per client,
+// server, protocol, port and application.
+func conversationQuery(f cordon.ConversationFilter) (string, []any) {
 	q := `SELECT client, server, proto, port, app, MAX(hour), SUM(flows), SUM(packets), SUM(bytes)
 		FROM conversations WHERE 1=1`
 	var args []any
@@ -42,35 +64,36 @@ func (s *ConversationService) FindConversations(ctx context.Context, f cordon.Co
 		q += ` AND hour < ?`
 		args = append(args, formatTime(f.Until.UTC()))
 	}
-	q += ` GROUP BY client, server, proto, port, app ORDER BY SUM(bytes) DESC, client, server, port LIMIT ?`
-	args = append(args, limit)
+	return q + ` GROUP BY client, server, proto, port, app`, args
+}
 
+// each runs a conversation query in a read transaction, scanning each row
+// into fn.
+func (s *ConversationService) each(ctx context.Context, q string, args []any, fn func(cordon.Conversation) error) error {
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
-		return nil, wrap("find conversations", err)
+		return err
 	}
 	defer tx.Rollback()
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, wrap("find conversations", err)
+		return err
 	}
 	defer rows.Close()
-	out := []cordon.Conversation{}
 	for rows.Next() {
 		var c cordon.Conversation
 		var hour string
 		var port int64
 		if err := rows.Scan(&c.Client, &c.Server, &c.Proto, &port, &c.App, &hour, &c.Flows, &c.Packets, &c.Bytes); err != nil {
-			return nil, wrap("find conversations", err)
+			return err
 		}
 		c.Port = uint16(port)
 		if c.Hour, err = parseTime(hour); err != nil {
-			return nil, wrap("find conversations", fmt.Errorf("hour %q: %w", hour, err))
+			return fmt.Errorf("hour %q: %w", hour, err)
 		}
-		out = append(out, c)
+		if err := fn(c); err != nil {
+			return err
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("find conversations", err)
-	}
-	return out, nil
+	return rows.Err()
 }

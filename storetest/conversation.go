@@ -1,6 +1,10 @@
 package storetest
 
 import (
+	"cmp"
+	"errors"
+	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -49,6 +53,29 @@ func testConversations(t *testing.T, open func(tb testing.TB) *Store) {
 		must(t, err)
 		if len(cs) != 1 {
 			t.Errorf("got %d", len(cs))
+		}
+	})
+	t.Run("Each", func(t *testing.T) {
+		// The same sums as FindConversations, unbounded, in any order.
+		var got []cordon.Conversation
+		must(t, e.Conversations.EachConversation(e.sys, cordon.ConversationFilter{Limit: 1}, func(c cordon.Conversation) error {
+			got = append(got, c)
+			return nil
+		}))
+		want, err := e.Conversations.FindConversations(e.sys, cordon.ConversationFilter{})
+		must(t, err)
+		slices.SortFunc(got, func(a, b cordon.Conversation) int { return cmp.Compare(b.Bytes, a.Bytes) })
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("EachConversation = %+v\nwant %+v", got, want)
+		}
+		stop := errors.New("enough")
+		calls := 0
+		err = e.Conversations.EachConversation(e.sys, cordon.ConversationFilter{Device: Key(ws)}, func(cordon.Conversation) error {
+			calls++
+			return stop
+		})
+		if !errors.Is(err, stop) || calls != 1 {
+			t.Errorf("stopping: err %v after %d calls, want the callback's error after 1", err, calls)
 		}
 	})
 }

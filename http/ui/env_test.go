@@ -70,6 +70,16 @@ func (f *fakeConversations) FindConversations(_ context.Context, cf cordon.Conve
 	return out, nil
 }
 
+func (f *fakeConversations) EachConversation(ctx context.Context, cf cordon.ConversationFilter, fn func(cordon.Conversation) error) error {
+	cs, _ := f.FindConversations(ctx, cf)
+	for _, c := range cs {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // withTestUser is the test's stand-in for the server's authentication: the
 // X-Test-User header names the signed-in user, whom it puts in the context.
 // The real middleware (sessions, CSRF checks) belongs to the server.
