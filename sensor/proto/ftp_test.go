@@ -30,7 +30,7 @@ func TestFTP(t *testing.T) {
 			name:   "GreetingOnly",
 			port:   21,
 			server: []byte(ftpGreeting),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "ftp.banner", "(vsFTPd 3.0.3)"}},
 		},
 		{
@@ -38,7 +38,7 @@ func TestFTP(t *testing.T) {
 			name:   "OtherPort",
 			port:   2100,
 			server: []byte("220 Microsoft FTP Service\r\n"),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "ftp.banner", "Microsoft FTP Service"}},
 		},
 		{
@@ -54,7 +54,7 @@ func TestFTP(t *testing.T) {
 			name:   "Multiline",
 			port:   21,
 			server: []byte(ftpMultiline),
-			status: Done,
+			status: Mine,
 			want: []streamFact{
 				{'s', "ftp.banner", "FileZilla Server 0.9.60 beta"},
 				{'s', "ftp.banner", "Please visit https://filezilla-project.org/"},

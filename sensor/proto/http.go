@@ -16,7 +16,9 @@ import (
 //
 // Requests and responses may hold patient data or secrets, so the dissector
 // never emits a target URL or query string, a Cookie, an Authorization
-// value or any body other than an HTML title.
+// value or any body other than an HTML title. A Basic Authorization is only
+// matched against the known default pairs for credential.default
+// (httpBasicLogin, credentials.go).
 var HTTP = StreamDissector{
 	Name:  "http",
 	Ports: []uint16{80, 8080, 8000, 8008, 8888, 591},
@@ -198,6 +200,8 @@ func httpScan(h []byte, e Emitter, s *Stream, response bool) httpFields {
 			f.contentEncoding = value
 		case !response && bytes.EqualFold(name, []byte("User-Agent")):
 			httpEmit(e, s.Client, "http.user_agent", value)
+		case !response && bytes.EqualFold(name, []byte("Authorization")):
+			httpBasicLogin(e, s.Server, value)
 		case !response && bytes.EqualFold(name, []byte("Host")):
 			httpEmit(e, s.Server, "http.host", httpHostName(value))
 		case response && bytes.EqualFold(name, []byte("Server")):

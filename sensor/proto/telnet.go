@@ -7,8 +7,10 @@ import "bytes"
 // 23 only, by a server that greets with plain text. It emits telnet.banner
 // about the server: the non-empty lines the server prints before its login
 // prompt ("OpenBSD/i386 (oof) (ttyp2)"), or the prompt itself when nothing
-// precedes it. It never reads what the client types, nor anything the server
-// sends after the prompt, which may be a session full of anything.
+// precedes it. After the prompt it follows the login only as far as
+// telnetLogin needs to match the typed user name and password against the
+// known default pairs (credentials.go); nothing typed, and nothing of the
+// session that follows, is emitted.
 var Telnet = StreamDissector{
 	Name:  "telnet",
 	Ports: []uint16{23},
@@ -71,7 +73,7 @@ func parseTelnet(s *Stream, e Emitter) Status {
 	if v := Clean(banner); v != "" {
 		e.Emit(s.Server, "telnet.banner", v)
 	}
-	return Done
+	return telnetLogin(s, e)
 }
 
 // telnetNegotiates reports whether b starts with a Telnet option command.

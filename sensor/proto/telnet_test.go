@@ -29,7 +29,7 @@ func TestTelnet(t *testing.T) {
 			port:   23,
 			client: client,
 			server: server,
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "telnet.banner", "OpenBSD/i386 (oof) (ttyp2)"}},
 		},
 		{
@@ -38,7 +38,7 @@ func TestTelnet(t *testing.T) {
 			port:   2323,
 			client: client,
 			server: server,
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "telnet.banner", "OpenBSD/i386 (oof) (ttyp2)"}},
 		},
 		{
@@ -46,21 +46,21 @@ func TestTelnet(t *testing.T) {
 			name:   "PlainCisco",
 			port:   23,
 			server: []byte("\r\n\r\nUser Access Verification\r\n\r\nUsername: "),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "telnet.banner", "User Access Verification"}},
 		},
 		{
 			name:   "PromptOnly",
 			port:   23,
 			server: []byte("\xff\xfb\x01\xff\xfb\x03\r\nBusyBox on infusion-gw login: "),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "telnet.banner", "BusyBox on infusion-gw login:"}},
 		},
 		{
 			name:   "ANSI",
 			port:   23,
 			server: []byte("\xff\xfd\x18\x1b[2J\x1b[1;1HVentilator Service Console v2.1\r\nPassword: "),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "telnet.banner", "Ventilator Service Console v2.1"}},
 		},
 		{
@@ -90,13 +90,14 @@ func TestTelnet(t *testing.T) {
 
 func TestTelnetBannerStopsAtPrompt(t *testing.T) {
 	// What the server prints after the login prompt belongs to a session
-	// and must never be read.
+	// and must never be emitted. The dissector stays (Mine) only to match
+	// the login against the default pairs (credentials.go).
 	server := append(unhex(t, telnetServer), "fake\r\nPassword:\r\nLast login: Sat Nov 27 20:11:43 on ttyp2 from bam.zing.org\r\n"...)
 	c := &collector{}
 	s := &Stream{Client: testClientEP, ServerData: server}
 	s.Server.Port = 23
-	if st := Telnet.Parse(s, c); st != Done {
-		t.Fatalf("status = %s, want Done", statusName(st))
+	if st := Telnet.Parse(s, c); st != Mine {
+		t.Fatalf("status = %s, want Mine", statusName(st))
 	}
 	c.has(t, "telnet.banner", "OpenBSD/i386 (oof) (ttyp2)")
 	if len(c.facts) != 1 {
