@@ -14,7 +14,7 @@ import (
 // before remediation, whose clocks read their service levels.
 func seedDemoGovernance(ctx context.Context, st *store, truth *simulate.Truth, stdout io.Writer) error {
 	for _, seed := range []func(context.Context, *store, *simulate.Truth, io.Writer) error{
-		demoDocuments, demoSuppliers, demoRemediations, demoExceptions, demoLifecycle,
+		demoDocuments, demoSuppliers, demoRemediations, demoExceptions, demoLifecycle, demoPolicy,
 	} {
 		if err := seed(ctx, st, truth, stdout); err != nil {
 			return err
