@@ -67,7 +67,7 @@ func TrafficFrom(key string, convs []cordon.Conversation) Traffic {
 		}
 		peers[peer] = true
 		if addr, ok := peerAddr(peer); ok {
-			if public(addr) {
+			if cordon.PublicAddr(addr) {
 				if !internet[peer] {
 					internet[peer] = true
 					t.InternetPeers++
@@ -107,19 +107,4 @@ func peerAddr(key string) (netip.Addr, bool) {
 	}
 	a, err := netip.ParseAddr(s)
 	return a, err == nil
-}
-
-// public reports whether a is routable on the internet: not private
-// (RFC 1918, ULA), shared (100.64/10), loopback, link-local, multicast or
-// unspecified.
-func public(a netip.Addr) bool {
-	a = a.Unmap()
-	if !a.IsValid() || a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() ||
-		a.IsLinkLocalMulticast() || a.IsMulticast() || a.IsUnspecified() || a.IsInterfaceLocalMulticast() {
-		return false
-	}
-	if a.Is4() && (netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})) {
-		return false
-	}
-	return true
 }

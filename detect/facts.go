@@ -16,7 +16,7 @@ func (d *Detector) fact(o cordon.Observation) {
 		d.name(o.IP, o.Value)
 	case "dns.answer":
 		if name, addr, ok := strings.Cut(o.Value, "="); ok {
-			if a, err := netip.ParseAddr(addr); err == nil && Public(a) {
+			if a, err := netip.ParseAddr(addr); err == nil && cordon.PublicAddr(a) {
 				d.name(a, name)
 			}
 		}
@@ -84,7 +84,7 @@ func (d *Detector) fact(o cordon.Observation) {
 
 // name remembers the name a public server was reached by.
 func (d *Detector) name(a netip.Addr, name string) {
-	if !Public(a) || name == "" {
+	if !cordon.PublicAddr(a) || name == "" {
 		return
 	}
 	if _, ok := d.names[a]; !ok && len(d.names) >= maxNames {

@@ -96,13 +96,13 @@ func (d *Detector) keep(c *cand, dev *cordon.Device, r *resolver) bool {
 		// Without configured zones, a subnet is too fine a zone: patient
 		// data crossing subnets to the clinical servers (PACS, HIS, LIS) is
 		// the expected path. The internet, or a non-server peer, is not.
-		if Public(c.peer) || len(d.cfg.zones) > 0 {
+		if cordon.PublicAddr(c.peer) || len(d.cfg.zones) > 0 {
 			return true
 		}
 		srv := r.device(endpoint{ip: c.peer})
 		return srv == nil || !serverCategories[srv.Category]
 	case KindFileShare:
-		if Public(c.peer) {
+		if cordon.PublicAddr(c.peer) {
 			return true
 		}
 		srv := r.device(endpoint{ip: c.peer})
@@ -158,7 +158,7 @@ func newResolver(devices []*cordon.Device) *resolver {
 // the internet or one the inventory did not keep. A MAC seen with many
 // addresses is a router, so the address decides first.
 func (r *resolver) device(ep endpoint) *cordon.Device {
-	if Public(ep.ip) {
+	if cordon.PublicAddr(ep.ip) {
 		return nil
 	}
 	if dev := r.byIP[ep.ip.Unmap()]; dev != nil && (ep.mac.IsZero() || dev.MAC.IsZero() || dev.MAC == ep.mac) {

@@ -21,8 +21,8 @@ var (
 // flow checks one finished flow.
 func (d *Detector) flow(f cordon.FlowRecord) {
 	c, s := f.Client, f.Server
-	cInt, sInt := Internal(c.IP), Internal(s.IP)
-	cPub, sPub := !cInt && Public(c.IP), !sInt && Public(s.IP)
+	cInt, sInt := cordon.InternalAddr(c.IP), cordon.InternalAddr(s.IP)
+	cPub, sPub := !cInt && cordon.PublicAddr(c.IP), !sInt && cordon.PublicAddr(s.IP)
 	if !f.Answered {
 		return // a probe into the void shows no behaviour to act on
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
-	"github.com/cordonsec/cordon/detect"
 )
 
 // Input is what Verify needs of one device.
@@ -170,7 +169,7 @@ func (v *verifier) each(fn func(s side)) {
 		}
 		switch {
 		case s.addr.IsValid():
-			s.public, s.internal = detect.Public(s.addr), detect.Internal(s.addr)
+			s.public, s.internal = cordon.PublicAddr(s.addr), cordon.InternalAddr(s.addr)
 		default:
 			// A device keyed by its MAC sits on a captured segment of the
 			// hospital's own network.

@@ -204,16 +204,5 @@ func isPublic(key string) bool {
 		return false
 	}
 	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return false
-	}
-	a = a.Unmap()
-	if a.IsPrivate() || a.IsLoopback() || a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast() || a.IsMulticast() ||
-		a.IsUnspecified() || a.IsInterfaceLocalMulticast() {
-		return false
-	}
-	if a.Is4() && (netip.MustParsePrefix("100.64.0.0/10").Contains(a) || a == netip.AddrFrom4([4]byte{255, 255, 255, 255})) {
-		return false
-	}
-	return true
+	return err == nil && cordon.PublicAddr(a)
 }

@@ -53,14 +53,6 @@ func (d *Device) ipv4() []netip.Addr {
 	return slices.Compact(out)
 }
 
-// Internal reports whether an address belongs to the trust: private,
-// shared (100.64/10), link-local or loopback.
-func Internal(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsPrivate() || a.IsLinkLocalUnicast() || a.IsLoopback() ||
-		(a.Is4() && netip.MustParsePrefix("100.64.0.0/10").Contains(a))
-}
-
 // criticalityRank orders clinical criticality, most critical first.
 func criticalityRank(c string) int {
 	switch c {

@@ -156,7 +156,7 @@ func (z *zoning) zoneOf(key string) *Zone {
 	if zn := z.byKey[key]; zn != nil {
 		return zn
 	}
-	if a, ok := keyAddr(key); ok && !Internal(a) {
+	if a, ok := keyAddr(key); ok && !cordon.InternalAddr(a) {
 		return z.internet
 	}
 	return z.unknown
