@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -138,11 +137,4 @@ func (s *Server) handleAlertUpdate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, a)
 }
 
-// alerts returns the alert service, or an internal error when the server
-// was started without it (the detail is logged, not shown).
-func (s *Server) alerts() (cordon.AlertService, error) {
-	if s.AlertService == nil {
-		return nil, errors.New("http: alert service not configured")
-	}
-	return s.AlertService, nil
-}
+func (s *Server) alerts() (cordon.AlertService, error) { return configured(s.AlertService, "alert") }

@@ -44,10 +44,7 @@ func Sections(answers []cordon.MDS2Answer) []AnswerSection {
 }
 
 func (s *Server) documents() (cordon.DocumentService, error) {
-	if s.DocumentService == nil {
-		return nil, errors.New("http: document service not configured")
-	}
-	return s.DocumentService, nil
+	return configured(s.DocumentService, "document")
 }
 
 // modelDocs is the import service the document routes share with the

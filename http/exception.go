@@ -2,7 +2,6 @@ package http
 
 import (
 	"encoding/csv"
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -85,10 +84,7 @@ func (b ExceptionBody) exception() (*cordon.Exception, error) {
 }
 
 func (s *Server) exceptions() (cordon.ExceptionService, error) {
-	if s.ExceptionService == nil {
-		return nil, errors.New("http: exception service not configured")
-	}
-	return s.ExceptionService, nil
+	return configured(s.ExceptionService, "exception")
 }
 
 // exceptionFilter reads the query of GET /exceptions.

@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -417,21 +416,10 @@ func queryMulti(r *http.Request, repeatable []string, allowed ...string) (url.Va
 	return q, nil
 }
 
-// findings and intel return the services, or an internal error when the
-// server was started without them (the detail is logged, not shown).
 func (s *Server) findings() (cordon.FindingService, error) {
-	if s.FindingService == nil {
-		return nil, errors.New("http: finding service not configured")
-	}
-	return s.FindingService, nil
+	return configured(s.FindingService, "finding")
 }
-
-func (s *Server) intel() (cordon.IntelService, error) {
-	if s.IntelService == nil {
-		return nil, errors.New("http: intel service not configured")
-	}
-	return s.IntelService, nil
-}
+func (s *Server) intel() (cordon.IntelService, error) { return configured(s.IntelService, "intel") }
 
 // assess recomputes findings and exposure of the devices ids (all when
 // nil). Without an Assessor (a read-only replica, some tests) it does

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -266,11 +265,6 @@ func (s *Server) handleDispose(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, l)
 }
 
-// lifecycles returns the lifecycle service, or an internal error when the
-// server was started without it (the detail is logged, not shown).
 func (s *Server) lifecycles() (cordon.LifecycleService, error) {
-	if s.LifecycleService == nil {
-		return nil, errors.New("http: lifecycle service not configured")
-	}
-	return s.LifecycleService, nil
+	return configured(s.LifecycleService, "lifecycle")
 }

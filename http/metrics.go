@@ -2,7 +2,6 @@ package http
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -28,11 +27,12 @@ const metricsContentType = "text/plain; version=0.0.4; charset=utf-8"
 var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
 
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.OutboxService == nil {
-		Error(w, r, errors.New("http: outbox service not configured"))
+	outbox, err := configured(s.OutboxService, "outbox")
+	if err != nil {
+		Error(w, r, err)
 		return
 	}
-	m, err := s.OutboxService.DeliveryMetrics(r.Context())
+	m, err := outbox.DeliveryMetrics(r.Context())
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -73,12 +72,7 @@ type ModelSync struct {
 	Assigned int `json:"assigned"`
 }
 
-func (s *Server) models() (cordon.ModelService, error) {
-	if s.ModelService == nil {
-		return nil, errors.New("http: model service not configured")
-	}
-	return s.ModelService, nil
-}
+func (s *Server) models() (cordon.ModelService, error) { return configured(s.ModelService, "model") }
 
 func (s *Server) handleModelIndex(w http.ResponseWriter, r *http.Request) {
 	q, err := query(r, "manufacturer", "q", "offset", "limit")

@@ -2,7 +2,6 @@ package http
 
 import (
 	"encoding/csv"
-	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -90,10 +89,7 @@ type RemediationDeviceStep struct {
 }
 
 func (s *Server) remediations() (cordon.RemediationService, error) {
-	if s.RemediationService == nil {
-		return nil, errors.New("http: remediation service not configured")
-	}
-	return s.RemediationService, nil
+	return configured(s.RemediationService, "remediation")
 }
 
 // remediationViewer builds views with the suppliers' service levels and the

@@ -306,3 +306,13 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
+
+// configured returns a service of the server, or, when the server was
+// started without it, an internal error naming it: the detail is logged,
+// and the client sees only that something failed.
+func configured[T any](svc T, name string) (T, error) {
+	if any(svc) == nil {
+		return svc, fmt.Errorf("http: %s service not configured", name)
+	}
+	return svc, nil
+}

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -122,10 +121,7 @@ func (b SupplierBody) supplier() (*cordon.Supplier, error) {
 }
 
 func (s *Server) suppliers() (cordon.SupplierService, error) {
-	if s.SupplierService == nil {
-		return nil, errors.New("http: supplier service not configured")
-	}
-	return s.SupplierService, nil
+	return configured(s.SupplierService, "supplier")
 }
 
 func (s *Server) handleSupplierIndex(w http.ResponseWriter, r *http.Request) {

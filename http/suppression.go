@@ -1,7 +1,6 @@
 package http
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -154,11 +153,12 @@ func (s *Server) handleOutboxIndex(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if s.OutboxService == nil {
-		Error(w, r, errors.New("http: outbox service not configured"))
+	outbox, err := configured(s.OutboxService, "outbox")
+	if err != nil {
+		Error(w, r, err)
 		return
 	}
-	es, total, err := s.OutboxService.FindOutbox(r.Context(), f)
+	es, total, err := outbox.FindOutbox(r.Context(), f)
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -169,11 +169,6 @@ func (s *Server) handleOutboxIndex(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, list("entries", es, total, f.Offset, f.Limit))
 }
 
-// suppressions returns the suppression service, or an internal error when
-// the server was started without it (the detail is logged, not shown).
 func (s *Server) suppressions() (cordon.SuppressionService, error) {
-	if s.SuppressionService == nil {
-		return nil, errors.New("http: suppression service not configured")
-	}
-	return s.SuppressionService, nil
+	return configured(s.SuppressionService, "suppression")
 }
