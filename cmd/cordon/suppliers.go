@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -204,7 +205,8 @@ func checkRemoteAccess(ctx context.Context, st *store, keys []string) error {
 // settleRemoteAccessAlerts resolves the open unexplained-remote-access
 // alerts that a supplier record now explains (or whose traffic has aged
 // out): each device with such an alert is decided again on its own
-// sessions, so the check stays bounded by the alerts, not the traffic.
+// sessions against the suppliers read once, so the check stays bounded by
+// the alerts, not the traffic.
 func settleRemoteAccessAlerts(ctx context.Context, st *store) error {
 	if st.alerts == nil || st.suppliers == nil {
 		return nil
@@ -222,27 +224,34 @@ func settleRemoteAccessAlerts(ctx context.Context, st *store) error {
 			break
 		}
 	}
-	var errs []error
-	seen := map[int64]bool{}
-	for _, a := range open {
-		if a.Device == nil || seen[a.DeviceID] {
-			continue
-		}
-		seen[a.DeviceID] = true
-		ds, err := remoteaccess.FindUnexplained(ctx, st.suppliers, cordon.RemoteSessionFilter{Keys: []string{a.Device.Key}})
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		var keep []cordon.AlertKey
-		for _, d := range ds {
-			keep = append(keep, cordon.AlertKey{DeviceID: a.DeviceID, Subject: "source:" + remoteaccess.Source(d.Session)})
-		}
-		_, err = st.alerts.ResolveAlerts(ctx, cordon.AlertUnexplainedRemoteAccess, keep, cordon.AlertScope{Devices: []int64{a.DeviceID}},
-			"A supplier's remote access record now explains this access.")
-		errs = append(errs, err)
+	if len(open) == 0 {
+		return nil
 	}
-	return errors.Join(errs...)
+	suppliers, err := remoteaccess.AllSuppliers(ctx, st.suppliers)
+	if err != nil {
+		return err
+	}
+	ix := remoteaccess.NewIndex(suppliers)
+	var keep []cordon.AlertKey
+	var devices []int64
+	for _, a := range open {
+		if a.Device == nil || slices.Contains(devices, a.DeviceID) {
+			continue
+		}
+		devices = append(devices, a.DeviceID)
+		sessions, err := st.suppliers.FindRemoteSessions(ctx, cordon.RemoteSessionFilter{Keys: []string{a.Device.Key}})
+		if err != nil {
+			return err
+		}
+		for _, r := range sessions {
+			if !ix.Decide(r).Explained {
+				keep = append(keep, cordon.AlertKey{DeviceID: a.DeviceID, Subject: "source:" + remoteaccess.Source(r)})
+			}
+		}
+	}
+	_, err = st.alerts.ResolveAlerts(ctx, cordon.AlertUnexplainedRemoteAccess, keep, cordon.AlertScope{Devices: devices},
+		"A supplier's remote access record now explains this access.")
+	return err
 }
 
 // unexplainedAlert is the alert for one unexplained session.
