@@ -24,10 +24,6 @@ func NewExceptionService(db *DB) *ExceptionService { return &ExceptionService{db
 func exceptionObject(id int64) string { return "exception:" + strconv.FormatInt(id, 10) }
 
 // formatDate stores a date as 'YYYY-MM-DD', which compares as text.
-func formatDate(t time.Time) string { return t.UTC().Format(time.DateOnly) }
-
-func parseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s) }
-
 // checkDates applies the rules that need the clock: no expiry or review
 // date before today, unless before holds the same date (an edit that
 // leaves an overdue date alone is not a new claim), and no expiry beyond
@@ -35,20 +31,20 @@ func parseDate(s string) (time.Time, error) { return time.Parse(time.DateOnly, s
 func checkDates(e, before *cordon.Exception, now time.Time) error {
 	today := cordon.Day(now)
 	if e.Expires.Before(today) && (before == nil || !before.Expires.Equal(e.Expires)) {
-		return cordon.Errorf(cordon.EINVALID, "The expiry date %s is in the past.", formatDate(e.Expires))
+		return cordon.Errorf(cordon.EINVALID, "The expiry date %s is in the past.", formatDay(e.Expires))
 	}
 	if e.Expires.After(today.Add(cordon.MaxExceptionTerm)) {
-		return cordon.Errorf(cordon.EINVALID, "The expiry date %s is more than three years away; an exception is reviewed and renewed instead.", formatDate(e.Expires))
+		return cordon.Errorf(cordon.EINVALID, "The expiry date %s is more than three years away; an exception is reviewed and renewed instead.", formatDay(e.Expires))
 	}
 	old := map[string]bool{}
 	if before != nil {
 		for _, c := range before.Controls {
-			old[c.Kind+" "+formatDate(c.ReviewDate)] = true
+			old[c.Kind+" "+formatDay(c.ReviewDate)] = true
 		}
 	}
 	for i, c := range e.Controls {
-		if c.ReviewDate.Before(today) && !old[c.Kind+" "+formatDate(c.ReviewDate)] {
-			return cordon.Errorf(cordon.EINVALID, "Control %d (%s): the review date %s is in the past.", i+1, c.Kind, formatDate(c.ReviewDate))
+		if c.ReviewDate.Before(today) && !old[c.Kind+" "+formatDay(c.ReviewDate)] {
+			return cordon.Errorf(cordon.EINVALID, "Control %d (%s): the review date %s is in the past.", i+1, c.Kind, formatDay(c.ReviewDate))
 		}
 	}
 	return nil
@@ -105,7 +101,7 @@ func (s *ExceptionService) CreateException(ctx context.Context, e *cordon.Except
 		risk_ref, owner, expires, created_by, updated_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nullID(rec.DeviceID), nullID(rec.ModelID), rec.Reason, rec.ReasonText, string(cves), rec.RiskRef, rec.Owner,
-		formatDate(rec.Expires), actor, actor, now, now).Scan(&rec.ID); err != nil {
+		formatDay(rec.Expires), actor, actor, now, now).Scan(&rec.ID); err != nil {
 		return wrap("create exception", err)
 	}
 	if err := insertControls(ctx, tx, rec.ID, rec.Controls); err != nil {
@@ -152,7 +148,7 @@ func checkSubject(ctx context.Context, tx *Tx, e *cordon.Exception) error {
 func insertControls(ctx context.Context, tx *Tx, id int64, cs []cordon.Control) error {
 	for i, c := range cs {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO exception_controls (exception_id, position, kind, class, status, evidence, review_date)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i, c.Kind, c.Class, c.Status, c.Evidence, formatDate(c.ReviewDate)); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, id, i, c.Kind, c.Class, c.Status, c.Evidence, formatDay(c.ReviewDate)); err != nil {
 			return err
 		}
 	}
@@ -193,7 +189,7 @@ func (s *ExceptionService) UpdateException(ctx context.Context, e *cordon.Except
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE exceptions SET reason = ?, reason_text = ?, cves = ?, risk_ref = ?, owner = ?,
 		expires = ?, updated_by = ?, updated_at = ? WHERE id = ?`,
-		rec.Reason, rec.ReasonText, string(cves), rec.RiskRef, rec.Owner, formatDate(rec.Expires),
+		rec.Reason, rec.ReasonText, string(cves), rec.RiskRef, rec.Owner, formatDay(rec.Expires),
 		cordon.Actor(ctx), formatTime(tx.now), rec.ID); err != nil {
 		return wrap("update exception", err)
 	}

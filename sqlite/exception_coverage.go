@@ -46,7 +46,7 @@ func (s *ExceptionService) ExceptionCoverage(ctx context.Context) (*cordon.Excep
 }
 
 func coverage(ctx context.Context, tx *Tx) (*cordon.ExceptionCoverage, error) {
-	today := formatDate(tx.now)
+	today := formatDay(tx.now)
 	cov := &cordon.ExceptionCoverage{}
 	// c.device_id is NULL for a device without any exception.
 	if err := tx.QueryRowContext(ctx, `WITH `+coveredDevices+`
@@ -115,7 +115,7 @@ func coverageList(ctx context.Context, tx *Tx, q string, args ...any) ([]cordon.
 		}
 		done()
 		if expired != "" {
-			t, err := parseDate(expired)
+			t, err := parseDay(expired)
 			if err != nil {
 				return nil, err
 			}

@@ -36,7 +36,7 @@ func scanException(row interface{ Scan(...any) error }) (*cordon.Exception, erro
 		return nil, fmt.Errorf("exception %d cves: %w", e.ID, err)
 	}
 	var err error
-	if e.Expires, err = parseDate(expires); err != nil {
+	if e.Expires, err = parseDay(expires); err != nil {
 		return nil, err
 	}
 	if e.RevokedAt, err = parseTime(revoked); err != nil {
@@ -82,7 +82,7 @@ func loadControls(ctx context.Context, tx *Tx, es []*cordon.Exception) error {
 		if err := rows.Scan(&id, &c.Kind, &c.Class, &c.Status, &c.Evidence, &review); err != nil {
 			return err
 		}
-		if c.ReviewDate, err = parseDate(review); err != nil {
+		if c.ReviewDate, err = parseDay(review); err != nil {
 			return err
 		}
 		byID[id].Controls = append(byID[id].Controls, c)
@@ -151,7 +151,7 @@ func (s *ExceptionService) FindExceptions(ctx context.Context, f cordon.Exceptio
 }
 
 func findExceptions(ctx context.Context, tx *Tx, f cordon.ExceptionFilter, offset, limit int) ([]*cordon.Exception, int, error) {
-	today := formatDate(tx.now)
+	today := formatDay(tx.now)
 	var where []string
 	var args []any
 	if f.DeviceID != 0 {
@@ -167,7 +167,7 @@ func findExceptions(ctx context.Context, tx *Tx, f cordon.ExceptionFilter, offse
 	}
 	if f.Due {
 		where = append(where, "e.revoked_at = '' AND "+reviewDue+" <= ?")
-		args = append(args, formatDate(cordon.Day(tx.now).Add(cordon.ReviewWindow)))
+		args = append(args, formatDay(cordon.Day(tx.now).Add(cordon.ReviewWindow)))
 	}
 	cond := ""
 	if len(where) > 0 {

@@ -97,26 +97,6 @@ func scanLifecycle(row interface{ Scan(...any) error }, now time.Time) (*cordon.
 	return &l, nil
 }
 
-// parseDay reads a stored YYYY-MM-DD date; "" is zero.
-func parseDay(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("bad stored date %q: %w", s, err)
-	}
-	return t, nil
-}
-
-// formatDay stores a date as YYYY-MM-DD; zero is "".
-func formatDay(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return cordon.Day(t).Format(time.DateOnly)
-}
-
 func findLifecycle(ctx context.Context, tx *Tx, deviceID int64) (*cordon.DeviceLifecycle, error) {
 	l, err := scanLifecycle(tx.QueryRowContext(ctx, selectLifecycles+` WHERE d.id = ?`, deviceID), tx.now)
 	if err == sql.ErrNoRows {

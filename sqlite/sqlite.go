@@ -311,3 +311,23 @@ func clampInt64(v uint64) int64 {
 	}
 	return int64(v)
 }
+
+// parseDay reads a stored YYYY-MM-DD date; "" is zero.
+func parseDay(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("bad stored date %q: %w", s, err)
+	}
+	return t, nil
+}
+
+// formatDay stores a date as YYYY-MM-DD; zero is "".
+func formatDay(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return cordon.Day(t).Format(time.DateOnly)
+}
