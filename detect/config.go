@@ -29,6 +29,10 @@ type Config struct {
 	// AllDevices applies internet_web, external_email and file_share to
 	// every device, not only medical ones.
 	AllDevices bool `json:"all_devices"`
+	// Policy, when set, is the approved network policy that flows are
+	// held to (flow_violation). It is not part of the file: the server
+	// sets it from the policy analysts approved (policy.Enforcer).
+	Policy PolicyCheck `json:"-"`
 }
 
 // Allow is one allow-list entry: the devices it covers and the endpoints
@@ -64,6 +68,7 @@ type compiled struct {
 	jumpHosts   []netip.Prefix
 	zones       []netip.Prefix
 	all         bool
+	policy      PolicyCheck
 }
 
 type compiledAllow struct {
@@ -74,7 +79,7 @@ type compiledAllow struct {
 }
 
 func compile(c *Config) (*compiled, error) {
-	out := &compiled{all: c.AllDevices}
+	out := &compiled{all: c.AllDevices, policy: c.Policy}
 	var err error
 	if out.fileServers, err = prefixes("file_servers", c.FileServers); err != nil {
 		return nil, err

@@ -170,15 +170,6 @@ func TestBeaconing(t *testing.T) {
 	}
 }
 
-func TestViolationHook(t *testing.T) {
-	d, _ := New(&nopSink{}, nil)
-	d.Violation(flow(ep(1, "10.30.1.11", 50000), ep(3, "10.20.0.5", 80), "tcp", "http", t0), "imaging→servers: dicom only")
-	as := d.Finish(devices)
-	if len(as) != 1 || as[0].Kind != KindFlowViolation || as[0].Severity != cordon.AlertHigh {
-		t.Fatalf("%+v", as)
-	}
-}
-
 func FuzzParseConfig(f *testing.F) {
 	f.Add([]byte(`{"internet":[{"match":"model:x","hosts":["*.a.com","1.2.3.0/24"]}],"jump_hosts":["10.0.0.1"]}`))
 	f.Add([]byte(`{"zones":["nope"]}`))

@@ -26,6 +26,11 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 	if !f.Answered {
 		return // a probe into the void shows no behaviour to act on
 	}
+	if d.cfg.policy != nil {
+		if rule, onServer, bad := d.cfg.policy.Forbids(c.IP, s.IP, f.Proto, s.Port, f.First); bad {
+			d.violation(f, rule, onServer)
+		}
+	}
 	client := endpoint{mac: c.MAC, ip: c.IP}
 	server := endpoint{mac: s.MAC, ip: s.IP}
 	tcp := f.Proto == "tcp"

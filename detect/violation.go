@@ -1,20 +1,68 @@
 package detect
 
 import (
+	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cordonsec/cordon"
 )
 
-// Violation records a flow that breaks the approved policy, for the policy
-// code (issue 6, item 3) to call while flows pass: rule names the rule or
-// zone pair that forbids it, and the alert is about the flow's client, the
-// device that started it. Severity is medium, raised for medical devices.
-func (d *Detector) Violation(f cordon.FlowRecord, rule string) {
+// PolicyCheck decides whether a flow breaks the approved network policy.
+// policy.Enforcer implements it; this package names only the method so
+// that the policy code stays out of the detections' imports.
+type PolicyCheck interface {
+	// Forbids reports whether the policy forbids a flow from src to
+	// port at dst seen at t; rule names what forbids it (a zone pair),
+	// and onServer says the policy broken is dst's rather than src's.
+	Forbids(src, dst netip.Addr, proto string, port uint16, t time.Time) (rule string, onServer, forbidden bool)
+}
+
+// violation records an answered flow the approved policy forbids, on the
+// device whose policy it breaks. Severity is medium, raised for medical
+// devices as every detection's is.
+func (d *Detector) violation(f cordon.FlowRecord, rule string, onServer bool) {
 	c, s := f.Client, f.Server
-	d.add(cand{kind: KindFlowViolation, ep: endpoint{mac: c.MAC, ip: c.IP},
-		subject: rule + " " + hostPort(s.IP, s.Port) + "/" + f.Proto, severity: cordon.AlertMedium,
-		title: "Traffic outside the approved policy (" + rule + ")", peer: s.IP},
+	ep, peer := endpoint{mac: c.MAC, ip: c.IP}, s.IP
+	if onServer {
+		ep, peer = endpoint{mac: s.MAC, ip: s.IP}, c.IP
+	}
+	d.add(cand{kind: KindFlowViolation, ep: ep, subject: ViolationSubject(c.IP, s.IP, f.Proto, s.Port),
+		severity: cordon.AlertMedium, peer: peer,
+		title: "Traffic outside the approved policy: " + rule + " " + f.Proto + "/" + strconv.Itoa(int(s.Port)) + appSuffix(f.App)},
 		f.First, f.Proto+" "+hostPort(c.IP, c.Port)+" → "+hostPort(s.IP, s.Port)+" "+appName(f.App)+
-			" at "+f.First.UTC().Format(time.RFC3339)+", forbidden by "+rule)
+			" at "+f.First.UTC().Format(time.RFC3339)+": no approved rule allows it ("+rule+")")
+}
+
+func appSuffix(app string) string {
+	if app == "" {
+		return ""
+	}
+	return " (" + app + ")"
+}
+
+// ViolationSubject is a flow_violation alert's subject: the flow without
+// the client's port, so that every connection of one forbidden flow
+// counts on one alert ("10.1.2.3 → 10.2.3.4 tcp/445").
+func ViolationSubject(src, dst netip.Addr, proto string, port uint16) string {
+	return src.Unmap().String() + " → " + dst.Unmap().String() + " " + proto + "/" + strconv.Itoa(int(port))
+}
+
+// ParseViolationSubject reads a ViolationSubject back, so that a later
+// check can ask whether the flow is still forbidden.
+func ParseViolationSubject(s string) (src, dst netip.Addr, proto string, port uint16, ok bool) {
+	f := strings.Fields(s)
+	if len(f) != 4 || f[1] != "→" {
+		return
+	}
+	var err1, err2 error
+	src, err1 = netip.ParseAddr(f[0])
+	dst, err2 = netip.ParseAddr(f[2])
+	proto, ps, found := strings.Cut(f[3], "/")
+	p, err3 := strconv.ParseUint(ps, 10, 16)
+	if err1 != nil || err2 != nil || err3 != nil || !found || proto == "" {
+		return netip.Addr{}, netip.Addr{}, "", 0, false
+	}
+	return src, dst, proto, uint16(p), true
 }

@@ -47,6 +47,10 @@ type Worker struct {
 	// Detect is the detections' allow-lists (approved internet endpoints,
 	// file servers, jump hosts); nil checks against none.
 	Detect *detect.Config
+	// Policy, when set, returns the approved network policy each capture
+	// is held to (flow_violation), read afresh per capture because
+	// analysts change it; nil from it means none is in force.
+	Policy func(ctx context.Context) (detect.PolicyCheck, error)
 
 	mu    sync.Mutex
 	queue []int64
@@ -132,9 +136,15 @@ func (w *Worker) IngestOne(ctx context.Context, id int64) error {
 	started := w.Now()
 	var last time.Time
 	path := Path(w.Dir, c.SHA256)
+	cfg, err := w.detectConfig(ctx)
+	if err != nil {
+		// The capture is still worth having; only flow_violation is off.
+		log.Warn("approved policy not read; flows not checked against it", slog.String("error", err.Error()))
+		cfg = w.Detect
+	}
 	res, err := analysis.Run(ctx, []string{path}, analysis.Options{
 		Classifier: w.Classifier,
-		Detect:     w.Detect,
+		Detect:     cfg,
 		Logger:     log,
 		Progress: func(done, total int64) {
 			if now := w.Now(); now.Sub(last) >= progressEvery && total > 0 {
@@ -211,4 +221,21 @@ func failure(err error, path, name string) string {
 		return strings.ReplaceAll(msg, path, name)
 	}
 	return "The capture could not be read: " + strings.ReplaceAll(err.Error(), path, name)
+}
+
+// detectConfig is Detect with the approved policy in force now.
+func (w *Worker) detectConfig(ctx context.Context) (*detect.Config, error) {
+	if w.Policy == nil {
+		return w.Detect, nil
+	}
+	p, err := w.Policy(ctx)
+	if err != nil || p == nil {
+		return w.Detect, err
+	}
+	var cfg detect.Config
+	if w.Detect != nil {
+		cfg = *w.Detect
+	}
+	cfg.Policy = p
+	return &cfg, nil
 }

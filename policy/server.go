@@ -27,15 +27,18 @@ type Server struct {
 
 // LearnRequest is a learning run to do.
 type LearnRequest struct {
-	// Days is the learning window, ending now: 1 to MaxLearnDays, 0 for
-	// DefaultLearnDays.
+	// Days is the learning window, ending now or with the latest stored
+	// traffic: 1 to MaxLearnDays, 0 for DefaultLearnDays.
 	Days     int        `json:"days"`
 	Zones    []ZoneSpec `json:"zones"`
 	BySubnet bool       `json:"by_subnet"`
 }
 
-// window returns [now-days, now) on hour boundaries, checking days.
-func (s *Server) window(days int) (time.Time, time.Time, int, error) {
+// window returns the learning window of days on hour boundaries, ending
+// now or, when the stored traffic stops earlier (a demo's capture, a
+// sensor that went quiet), at the end of the latest traffic's hour: a
+// window of empty hours would learn nothing.
+func (s *Server) window(ctx context.Context, days int) (time.Time, time.Time, int, error) {
 	if days == 0 {
 		days = DefaultLearnDays
 	}
@@ -43,13 +46,22 @@ func (s *Server) window(days int) (time.Time, time.Time, int, error) {
 		return time.Time{}, time.Time{}, 0, cordon.Errorf(cordon.EINVALID, "days must be 1 to %d, not %d.", MaxLearnDays, days)
 	}
 	until := s.Now().UTC().Truncate(time.Hour).Add(time.Hour)
+	latest, _, err := s.Devices.FindDevices(ctx, cordon.DeviceFilter{Sort: "-last_seen", Limit: 1})
+	if err != nil {
+		return time.Time{}, time.Time{}, 0, err
+	}
+	if len(latest) == 1 && latest[0].Observed != nil && !latest[0].Observed.LastSeen.IsZero() {
+		if end := latest[0].Observed.LastSeen.UTC().Truncate(time.Hour).Add(time.Hour); end.Before(until) {
+			until = end
+		}
+	}
 	return until.Add(-time.Duration(days) * 24 * time.Hour), until, days, nil
 }
 
 // Learn runs policy.Suggest over the stored conversations of the window
 // and stores the result as suggestions; nothing is approved by it.
 func (s *Server) Learn(ctx context.Context, req LearnRequest) (*Learning, error) {
-	since, until, days, err := s.window(req.Days)
+	since, until, days, err := s.window(ctx, req.Days)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +135,8 @@ func (s *Server) Candidate(ctx context.Context, include []int64) (*Policy, error
 type SimulateRequest struct {
 	// Include lists the suggested rules to add to the approved ones.
 	Include []int64 `json:"include"`
-	// Days of history to replay, ending now (0: DefaultLearnDays).
+	// Days of history to replay, ending as a learning window does (0:
+	// DefaultLearnDays).
 	Days int `json:"days"`
 }
 
@@ -134,7 +147,7 @@ func (s *Server) Simulate(ctx context.Context, req SimulateRequest) (*Report, er
 	if len(req.Include) > 10000 {
 		return nil, cordon.Errorf(cordon.EINVALID, "include lists at most 10000 rules.")
 	}
-	since, until, _, err := s.window(req.Days)
+	since, until, _, err := s.window(ctx, req.Days)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +169,27 @@ func (s *Server) Simulate(ctx context.Context, req SimulateRequest) (*Report, er
 // Approved is the policy in force: the approved rules still active.
 func (s *Server) Approved(ctx context.Context) (*Policy, error) {
 	return s.Candidate(ctx, nil)
+}
+
+// Enforcer is the approved policy's flow check, or nil when no approved
+// rule holds any device to it (nothing to enforce yet).
+func (s *Server) Enforcer(ctx context.Context) (*Enforcer, error) {
+	rules, err := s.Policies.FindPolicyRules(ctx, cordon.PolicyRuleApproved)
+	if err != nil || len(rules) == 0 {
+		return nil, err
+	}
+	l, err := s.latest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p, err := FromStore(l, rules)
+	if err != nil {
+		return nil, err
+	}
+	if e := NewEnforcer(p, true); e.Holds() > 0 {
+		return e, nil
+	}
+	return nil, nil
 }
 
 // Export writes the approved policy in format (one of Formats).

@@ -84,19 +84,7 @@ type impactAcc struct {
 // protocol and port, as the exported rulesets would decide. The history is
 // streamed, so a month of a large trust need not fit in memory.
 func Simulate(p *Policy, history iter.Seq[cordon.Conversation], opt SimOptions) *Report {
-	allow := map[allowKey]bool{}
-	for i := range p.Rules {
-		r := &p.Rules[i]
-		if !r.Active(opt.Now) || (opt.ApprovedOnly && r.State != StateApproved) {
-			continue
-		}
-		srcs, dsts := parseAddrs(r.Src), parseAddrs(r.Dst)
-		for _, s := range srcs {
-			for _, d := range dsts {
-				allow[allowKey{s, d, r.Port, r.Proto}] = true
-			}
-		}
-	}
+	allow := allowRules(p, func(r *Rule) bool { return !opt.ApprovedOnly || r.State == StateApproved })
 	zoneOfKey := map[string]*Zone{}
 	protectedAddr := map[netip.Addr]string{}
 	for i := range p.Zones {
@@ -147,7 +135,7 @@ func Simulate(p *Policy, history iter.Seq[cordon.Conversation], opt SimOptions) 
 			continue
 		}
 		rep.Flows += c.Flows
-		if allowed(allow, src.addrs, dst.addrs, c.Port, c.Proto) {
+		if allow.allows(src.addrs, dst.addrs, c.Port, c.Proto, opt.Now) {
 			continue
 		}
 		rep.Blocked += c.Flows
@@ -196,17 +184,6 @@ func Simulate(p *Policy, history iter.Seq[cordon.Conversation], opt SimOptions) 
 			-cmpBool(x.Medical, y.Medical), cmp.Compare(y.Evidence.Flows, x.Evidence.Flows), cmp.Compare(x.Device, y.Device))
 	})
 	return rep
-}
-
-func allowed(allow map[allowKey]bool, srcs, dsts []netip.Addr, port uint16, proto string) bool {
-	for _, s := range srcs {
-		for _, d := range dsts {
-			if allow[allowKey{s, d, port, proto}] {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func parseAddrs(ss []string) []netip.Addr {

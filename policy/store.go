@@ -153,26 +153,3 @@ func FromStore(l *cordon.PolicyLearning, rules []*cordon.PolicyRule) (*Policy, e
 	}
 	return p, nil
 }
-
-// Checker says whether conversations break an approved policy: the
-// flow_violation check, decided as the exported rulesets and Simulate
-// decide it (an end in a protected zone, and no active approved rule for
-// the source, destination, protocol and port).
-type Checker struct {
-	p   *Policy
-	opt SimOptions
-}
-
-// NewChecker prepares a check against p's approved rules active at now.
-func NewChecker(p *Policy, devs []Device, now time.Time) *Checker {
-	return &Checker{p: p, opt: SimOptions{Devices: devs, Now: now, ApprovedOnly: true}}
-}
-
-// Violates reports whether the approved policy would block c.
-func (k *Checker) Violates(c cordon.Conversation) bool {
-	if c.Flows == 0 {
-		c.Flows = 1
-	}
-	rep := Simulate(k.p, func(yield func(cordon.Conversation) bool) { yield(c) }, k.opt)
-	return rep.Blocked > 0
-}

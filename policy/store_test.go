@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"net/netip"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,8 +42,12 @@ func TestStoreRoundTripAndChecker(t *testing.T) {
 	if len(back.Zones) != len(p.Zones) || back.Rules[0].State != StateSuggested {
 		t.Fatalf("round trip = %+v", back)
 	}
-	if !NewChecker(back, devs, now).Violates(dicom) {
-		t.Error("a suggested rule allowed traffic")
+	ct, pacs, mta := netip.MustParseAddr("10.1.2.3"), netip.MustParseAddr("10.1.10.5"), netip.MustParseAddr("198.51.100.25")
+	if NewEnforcer(back, true).Holds() != 0 {
+		t.Error("a suggested rule held a device to the policy")
+	}
+	if _, _, bad := NewEnforcer(back, false).Forbids(ct, pacs, "tcp", 104, hour); bad {
+		t.Error("a policy file's rule did not allow its own traffic")
 	}
 	l.Rules[0].ID, l.Rules[0].State, l.Rules[0].Justification = 7, cordon.PolicyRuleApproved, "studies to PACS"
 	exp := now.Add(time.Hour)
@@ -49,12 +56,23 @@ func TestStoreRoundTripAndChecker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := NewChecker(back, devs, now)
-	if k.Violates(dicom) || !k.Violates(smb) || !k.Violates(mail) {
-		t.Errorf("violations: dicom %v smb %v mail %v", k.Violates(dicom), k.Violates(smb), k.Violates(mail))
+	k := NewEnforcer(back, true)
+	_, _, dicomBad := k.Forbids(ct, pacs, "tcp", 104, now)
+	smbRule, onServer, smbBad := k.Forbids(ct, pacs, "tcp", 445, now)
+	_, _, mailBad := k.Forbids(ct, mta, "tcp", 25, now)
+	if dicomBad || !smbBad || !mailBad {
+		t.Errorf("violations: dicom %v smb %v mail %v", dicomBad, smbBad, mailBad)
 	}
-	if !NewChecker(back, devs, exp).Violates(dicom) {
+	if onServer || !strings.Contains(smbRule, " → ") {
+		t.Errorf("smb violation = %q on server %v, want the CT's, named by zones", smbRule, onServer)
+	}
+	if _, _, bad := k.Forbids(ct, pacs, "tcp", 104, exp); !bad {
 		t.Error("an expired rule still allowed traffic")
+	}
+	// The same verdicts as the simulator's over the conversations.
+	rep := Simulate(back, slices.Values([]cordon.Conversation{dicom, smb, mail}), SimOptions{Devices: devs, Now: now, ApprovedOnly: true})
+	if rep.Blocked != smb.Flows+mail.Flows {
+		t.Errorf("simulation blocked %d flows, want %d", rep.Blocked, smb.Flows+mail.Flows)
 	}
 	if back.Rules[0].ID != "r7" || back.Rules[0].Justification != "studies to PACS" {
 		t.Errorf("approved rule = %+v", back.Rules[0])

@@ -3,7 +3,6 @@ package policy
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -40,15 +39,7 @@ func ParseZones(r io.Reader) ([]ZoneSpec, error) {
 	dec.DisallowUnknownFields()
 	var specs []ZoneSpec
 	if err := dec.Decode(&specs); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return nil, cordon.Errorf(cordon.EINVALID, "Zones file: byte %d: %v.", se.Offset, err)
-		case errors.As(err, &te):
-			return nil, cordon.Errorf(cordon.EINVALID, "Zones file: byte %d: field %s must be %s.", te.Offset, te.Field, te.Type)
-		}
-		return nil, cordon.Errorf(cordon.EINVALID, "Zones file: %v.", err)
+		return nil, jsonError("Zones file", err)
 	}
 	if err := ValidateZones(specs); err != nil {
 		return nil, err

@@ -16,14 +16,17 @@ import (
 	"github.com/cordonsec/cordon/analysis"
 	"github.com/cordonsec/cordon/classify"
 	"github.com/cordonsec/cordon/detect"
+	"github.com/cordonsec/cordon/policy"
 )
 
 func runAnalyze(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlagSet("analyze", "[--format table|json|csv] [--profiles FILE] [--detect-config FILE] CAPTURE...", stderr)
+	fs := newFlagSet("analyze", "[--format table|json|csv] [--profiles FILE] [--detect-config FILE] [--policy FILE] CAPTURE...", stderr)
 	format := fs.String("format", "table", "output `format`: table, json or csv")
 	profiles := fs.String("profiles", "", "JSON `file` of extra device profiles (see docs/profiles.md)")
 	var detectCfg *detect.Config
 	fs.Var(detectConfigFlag{&detectCfg}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against")
+	var held *policy.Enforcer
+	fs.Var(policyFileFlag{&held}, "policy", "JSON `file` of a reviewed network policy (cordon policy suggest|export --format json): flows it does not allow are flow_violation alerts")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -45,6 +48,12 @@ func runAnalyze(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 	cl, err := classify.New(extra)
 	if err != nil {
 		return err
+	}
+	if held != nil {
+		if detectCfg == nil {
+			detectCfg = &detect.Config{}
+		}
+		detectCfg.Policy = held
 	}
 	opt := analysis.Options{Classifier: cl, Detect: detectCfg}
 	bar := newProgress(stderr)

@@ -19,12 +19,14 @@ func (s *store) governanceAfterIngest(ctx context.Context, keys []string) error 
 }
 
 // governanceChecks runs the checks that depend on the passing of time or
-// on records people change: remediation clocks, exception expiries, and
+// on records people change: remediation clocks, exception expiries,
 // remote access that a new supplier record now explains, expected medical
-// devices gone silent (silent.go). serve runs them
+// devices gone silent (silent.go), policy violations a newly approved rule
+// allows (violations.go). serve runs them
 // every checkInterval.
 func (s *store) governanceChecks(ctx context.Context) error {
-	return errors.Join(checkRemediations(ctx, s), checkExceptions(ctx, s), settleRemoteAccessAlerts(ctx, s), checkSilent(ctx, s, silence))
+	return errors.Join(checkRemediations(ctx, s), checkExceptions(ctx, s), settleRemoteAccessAlerts(ctx, s),
+		checkSilent(ctx, s, silence), settleViolations(ctx, s))
 }
 
 // checkInterval is how often serve runs governanceChecks: clocks count in

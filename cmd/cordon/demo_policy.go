@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/cordonsec/cordon/policy"
 	"github.com/cordonsec/cordon/simulate"
@@ -16,14 +15,8 @@ import (
 // as of the end of the capture, whose date is fixed, so the demo works on
 // any later day. Nothing is approved: that is a person's decision.
 func demoPolicy(ctx context.Context, st *store, truth *simulate.Truth, stdout io.Writer) error {
-	span, err := time.ParseDuration(truth.Duration)
-	if err != nil {
-		return fmt.Errorf("demo policy: capture duration %q: %w", truth.Duration, err)
-	}
-	asOf := truth.Start.Add(span).Add(time.Hour)
-	srv := &policy.Server{Devices: st.devices, Conversations: st.conversations, Policies: st.policies,
-		Now: func() time.Time { return asOf }}
-	l, err := srv.Learn(ctx, policy.LearnRequest{})
+	// The window ends with the capture's traffic, weeks before today.
+	l, err := st.policyServer().Learn(ctx, policy.LearnRequest{})
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
+	"github.com/cordonsec/cordon/policy"
 )
 
 // raiseDetections stores a capture's detections as alerts on the devices
@@ -100,5 +101,26 @@ func (f detectConfigFlag) Set(path string) error {
 		return fmt.Errorf("%s: %s", path, cordon.ErrorMessage(err))
 	}
 	*f.c = c
+	return nil
+}
+
+// policyFileFlag is --policy: a reviewed policy file, read and checked
+// while the flags are parsed. Every rule in it that is not rejected counts
+// as allowed, and every address it names in a protected zone is held.
+type policyFileFlag struct{ e **policy.Enforcer }
+
+func (f policyFileFlag) String() string { return "" }
+
+func (f policyFileFlag) Set(path string) error {
+	file, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read the policy: %w", err)
+	}
+	defer file.Close()
+	p, err := policy.ReadPolicy(file)
+	if err != nil {
+		return fmt.Errorf("%s: %s", path, cordon.ErrorMessage(err))
+	}
+	*f.e = policy.NewEnforcer(p, false)
 	return nil
 }

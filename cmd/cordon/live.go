@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/cordonsec/cordon"
@@ -88,6 +89,10 @@ type liveLoop struct {
 	logger *slog.Logger
 	// detect is what the detections approve (nil: nothing).
 	detect *detect.Config
+	// policy is the approved network policy new batches hold flows to,
+	// read by the writer after each commit so that the packet path never
+	// waits for the database.
+	policy atomic.Pointer[policyRef]
 	// committed, when set, is called after each batch commit (tests).
 	committed func(*cordon.Capture)
 }
@@ -117,11 +122,33 @@ type liveBatch struct {
 	det *detect.Detector
 }
 
+// policyRef boxes a policy check for an atomic pointer.
+type policyRef struct{ check detect.PolicyCheck }
+
+// refreshPolicy reads the approved policy for the batches to come; on an
+// error the last one read stays in force.
+func (l *liveLoop) refreshPolicy(ctx context.Context) {
+	p, err := l.st.policyCheck(ctx)
+	if err != nil {
+		l.logger.Warn("approved policy not read; the last one read stays in force", slog.String("error", err.Error()))
+		return
+	}
+	l.policy.Store(&policyRef{p})
+}
+
 // newBatch starts a batch at start, with its own detector: a batch's
 // alerts are raised when it is written, like a capture's on ingest.
 func (l *liveLoop) newBatch(start time.Time) *liveBatch {
 	b := &liveBatch{inv: inventory.New(), start: start}
-	det, err := detect.New(b.inv, l.detect)
+	cfg := l.detect
+	if ref := l.policy.Load(); ref != nil && ref.check != nil {
+		c := detect.Config{}
+		if cfg != nil {
+			c = *cfg
+		}
+		c.Policy, cfg = ref.check, &c
+	}
+	det, err := detect.New(b.inv, cfg)
 	if err != nil {
 		l.logger.Error("detections off for this batch", slog.String("error", err.Error()))
 		return b
@@ -156,7 +183,9 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	go func() {
 		defer close(written)
 		for b := range batches {
-			if err := l.commit(writeCtx, b); err != nil {
+			err := l.commit(writeCtx, b)
+			l.refreshPolicy(writeCtx)
+			if err != nil {
 				sum.Failed++
 				l.logger.Error("live batch not written", slog.String("interface", l.iface),
 					slog.Uint64("packets", b.packets), slog.String("error", err.Error()))
@@ -166,6 +195,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		}
 	}()
 
+	l.refreshPolicy(ctx)
 	cur := l.newBatch(l.now())
 	sink := &batchSink{next: cur.sink()}
 	sens := sensor.New(sensor.Config{

@@ -9,7 +9,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/policy"
@@ -58,7 +57,7 @@ func runPolicyStore(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	srv := &policy.Server{Devices: st.devices, Conversations: st.conversations, Policies: st.policies, Now: time.Now}
+	srv := st.policyServer()
 	switch args[0] {
 	case "learn":
 		l, err := srv.Learn(ctx, policy.LearnRequest{Days: *days, Zones: specs, BySubnet: *bySubnet})

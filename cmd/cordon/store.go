@@ -105,6 +105,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 	s.worker.Logger = logger
 	s.worker.AfterCommit = s.afterIngest
 	s.worker.Detected = s.raiseDetections
+	s.worker.Policy = s.policyCheck
 	return s, nil
 }
 

@@ -211,18 +211,9 @@ func settleRemoteAccessAlerts(ctx context.Context, st *store) error {
 	if st.alerts == nil || st.suppliers == nil {
 		return nil
 	}
-	var open []*cordon.Alert
-	f := cordon.AlertFilter{Kind: cordon.AlertUnexplainedRemoteAccess, Status: "open", Limit: 1000}
-	for {
-		page, total, err := st.alerts.FindAlerts(ctx, f)
-		if err != nil {
-			return err
-		}
-		open = append(open, page...)
-		f.Offset += len(page)
-		if len(page) == 0 || f.Offset >= total {
-			break
-		}
+	open, err := findOpenAlerts(ctx, st, cordon.AlertUnexplainedRemoteAccess)
+	if err != nil {
+		return err
 	}
 	if len(open) == 0 {
 		return nil
