@@ -20,6 +20,10 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field is the input at fault, by its JSON name ("on",
+	// "sanitisation.method"), when one is: the API returns it, and a form
+	// marks the field it fills, instead of guessing from the wording.
+	Field string
 }
 
 // Error implements the error interface.
@@ -30,6 +34,20 @@ func (e *Error) Error() string {
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalidf returns an EINVALID *Error about the input field.
+func Invalidf(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Message: fmt.Sprintf(format, args...), Field: field}
+}
+
+// ErrorField returns the Field of the *Error in err's chain, "" for none.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorCode returns the code of the *Error in err's chain, EINTERNAL for any

@@ -76,23 +76,23 @@ type LifecyclePlan struct {
 func (p *LifecyclePlan) Validate() error {
 	switch {
 	case p.LifeYears < 0 || p.LifeYears > maxLifeYears:
-		return Errorf(EINVALID, "life_years must be 0 to %d, not %d.", maxLifeYears, p.LifeYears)
+		return Invalidf("life_years", "life_years must be 0 to %d, not %d.", maxLifeYears, p.LifeYears)
 	case p.ReplacementCost < 0 || p.ReplacementCost > MaxReplacementCost:
-		return Errorf(EINVALID, "replacement_cost must be 0 to %d pounds, not %d.", MaxReplacementCost, p.ReplacementCost)
+		return Invalidf("replacement_cost", "replacement_cost must be 0 to %d pounds, not %d.", MaxReplacementCost, p.ReplacementCost)
 	case len(p.FundingNote) > maxLifecycleText:
-		return Errorf(EINVALID, "funding_note is at most %d characters.", maxLifecycleText)
+		return Invalidf("funding_note", "funding_note is at most %d characters.", maxLifecycleText)
 	case len(p.EndOfSupportSource) > maxLifecycleText:
-		return Errorf(EINVALID, "end_of_support_source is at most %d characters.", maxLifecycleText)
+		return Invalidf("end_of_support_source", "end_of_support_source is at most %d characters.", maxLifecycleText)
 	case !p.EndOfSupportOn.IsZero() && strings.TrimSpace(p.EndOfSupportSource) == "":
-		return Errorf(EINVALID, "end_of_support_source is required with end_of_support_on: say where the date comes from.")
+		return Invalidf("end_of_support_source", "end_of_support_source is required with end_of_support_on: say where the date comes from.")
 	case p.EndOfSupportOn.IsZero() && p.EndOfSupportSource != "":
-		return Errorf(EINVALID, "end_of_support_source is given without end_of_support_on.")
+		return Invalidf("end_of_support_source", "end_of_support_source is given without end_of_support_on.")
 	case !p.ReplaceOn.IsZero() && !p.CommissionedOn.IsZero() && p.ReplaceOn.Before(p.CommissionedOn):
-		return Errorf(EINVALID, "replace_on (%s) is before commissioned_on (%s).", dateText(p.ReplaceOn), dateText(p.CommissionedOn))
+		return Invalidf("replace_on", "replace_on (%s) is before commissioned_on (%s).", dateText(p.ReplaceOn), dateText(p.CommissionedOn))
 	}
 	for name, d := range map[string]time.Time{"commissioned_on": p.CommissionedOn, "replace_on": p.ReplaceOn, "end_of_support_on": p.EndOfSupportOn} {
 		if !d.IsZero() && (d.Year() < 1950 || d.Year() > 2200) {
-			return Errorf(EINVALID, "%s must be a date between 1950 and 2200, not %s.", name, dateText(d))
+			return Invalidf(name, "%s must be a date between 1950 and 2200, not %s.", name, dateText(d))
 		}
 	}
 	return nil
@@ -179,11 +179,11 @@ type Decommissioning struct {
 func (d *Decommissioning) Validate() error {
 	switch {
 	case d.On.IsZero():
-		return Errorf(EINVALID, "A decommissioning needs its date (on).")
+		return Invalidf("on", "A decommissioning needs its date (on).")
 	case strings.TrimSpace(d.Reason) == "":
-		return Errorf(EINVALID, "A decommissioning needs a reason.")
+		return Invalidf("reason", "A decommissioning needs a reason.")
 	case len(d.Reason) > maxLifecycleText:
-		return Errorf(EINVALID, "The reason is at most %d characters.", maxLifecycleText)
+		return Invalidf("reason", "The reason is at most %d characters.", maxLifecycleText)
 	}
 	return nil
 }
@@ -201,13 +201,13 @@ type Sanitisation struct {
 func (s *Sanitisation) Validate() error {
 	switch {
 	case !slices.Contains(SanitisationMethods, s.Method):
-		return Errorf(EINVALID, "The sanitisation method must be one of %s (NIST SP 800-88), not %q.", strings.Join(SanitisationMethods, ", "), s.Method)
+		return Invalidf("sanitisation.method", "The sanitisation method must be one of %s (NIST SP 800-88), not %q.", strings.Join(SanitisationMethods, ", "), s.Method)
 	case strings.TrimSpace(s.Operator) == "" || len(s.Operator) > maxLifecycleText:
-		return Errorf(EINVALID, "The sanitisation needs its operator (who did it), at most %d characters.", maxLifecycleText)
+		return Invalidf("sanitisation.operator", "The sanitisation needs its operator (who did it), at most %d characters.", maxLifecycleText)
 	case s.On.IsZero():
-		return Errorf(EINVALID, "The sanitisation needs its date.")
+		return Invalidf("sanitisation.on", "The sanitisation needs its date.")
 	case strings.TrimSpace(s.Certificate) == "" || len(s.Certificate) > maxLifecycleText:
-		return Errorf(EINVALID, "The sanitisation needs a certificate reference, at most %d characters.", maxLifecycleText)
+		return Invalidf("sanitisation.certificate", "The sanitisation needs a certificate reference, at most %d characters.", maxLifecycleText)
 	}
 	return nil
 }

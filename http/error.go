@@ -49,10 +49,12 @@ type ErrorResponse struct {
 	Error ErrorBody `json:"error"`
 }
 
-// ErrorBody carries a stable code for programs and a sentence for people.
+// ErrorBody carries a stable code for programs and a sentence for people,
+// and for a refused input, the field at fault by its JSON name.
 type ErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
 }
 
 // Error writes err as a JSON error (or, for a browser asking for a page, an
@@ -63,11 +65,11 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &tooBig) {
 		err = cordon.Errorf(ETOOLARGE, "The request body is larger than the %d bytes allowed.", tooBig.Limit)
 	}
-	code, msg := cordon.ErrorCode(err), cordon.ErrorMessage(err)
+	code, msg, field := cordon.ErrorCode(err), cordon.ErrorMessage(err), cordon.ErrorField(err)
 	if code == cordon.EINTERNAL || ErrorStatusCode(code) == http.StatusInternalServerError {
 		logFrom(r).Error("http error", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.String("error", err.Error()))
-		code, msg = cordon.EINTERNAL, "Internal error."
+		code, msg, field = cordon.EINTERNAL, "Internal error.", ""
 	}
 	status := ErrorStatusCode(code)
 	if status == http.StatusUnauthorized && isAPI(r) {
@@ -88,7 +90,7 @@ func Error(w http.ResponseWriter, r *http.Request, err error) {
 		}{status, http.StatusText(status), msg})
 		return
 	}
-	writeJSON(w, status, ErrorResponse{Error: ErrorBody{Code: code, Message: msg}})
+	writeJSON(w, status, ErrorResponse{Error: ErrorBody{Code: code, Message: msg, Field: field}})
 }
 
 // isAPI reports whether r is for the JSON API rather than a page.

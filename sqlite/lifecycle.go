@@ -289,7 +289,7 @@ func (s *LifecycleService) UpdateLifecycle(ctx context.Context, deviceID int64, 
 		func(_ *Tx, l *cordon.DeviceLifecycle) (lifecycleRecord, error) {
 			r := recordOf(l)
 			if d := l.Decommissioned; d != nil && !p.CommissionedOn.IsZero() && d.On.Before(p.CommissionedOn) {
-				return r, cordon.Errorf(cordon.EINVALID, "commissioned_on (%s) is after the device was decommissioned (%s).",
+				return r, cordon.Invalidf("commissioned_on", "commissioned_on (%s) is after the device was decommissioned (%s).",
 					formatDay(p.CommissionedOn), formatDay(d.On))
 			}
 			r.Plan = p
@@ -311,9 +311,9 @@ func (s *LifecycleService) Decommission(ctx context.Context, deviceID int64, d c
 			case l.State != cordon.LifecycleInService:
 				return r, cordon.Errorf(cordon.ECONFLICT, "Device %d is %s already.", deviceID, l.State)
 			case d.On.After(now):
-				return r, cordon.Errorf(cordon.EINVALID, "The decommissioning date %s is in the future: record it when it happens.", formatDay(d.On))
+				return r, cordon.Invalidf("on", "The decommissioning date %s is in the future: record it when it happens.", formatDay(d.On))
 			case !l.Plan.CommissionedOn.IsZero() && d.On.Before(l.Plan.CommissionedOn):
-				return r, cordon.Errorf(cordon.EINVALID, "The decommissioning date %s is before the device was commissioned (%s).",
+				return r, cordon.Invalidf("on", "The decommissioning date %s is before the device was commissioned (%s).",
 					formatDay(d.On), formatDay(l.Plan.CommissionedOn))
 			}
 			r.State, r.Decommissioned = cordon.LifecycleDecommissioned, &d
@@ -329,7 +329,7 @@ func (s *LifecycleService) Decommission(ctx context.Context, deviceID int64, d c
 func (s *LifecycleService) Dispose(ctx context.Context, deviceID int64, d cordon.Disposal) (*cordon.DeviceLifecycle, error) {
 	d.On, d.By = cordon.Day(d.On), cordon.Actor(ctx)
 	if d.On.IsZero() {
-		return nil, cordon.Errorf(cordon.EINVALID, "A disposal needs its date (on).")
+		return nil, cordon.Invalidf("on", "A disposal needs its date (on).")
 	}
 	if san := d.Sanitisation; san != nil {
 		c := *san
@@ -349,17 +349,17 @@ func (s *LifecycleService) Dispose(ctx context.Context, deviceID int64, d cordon
 			decom := l.Decommissioned.On
 			switch {
 			case d.On.After(now):
-				return r, cordon.Errorf(cordon.EINVALID, "The disposal date %s is in the future: record it when it happens.", formatDay(d.On))
+				return r, cordon.Invalidf("on", "The disposal date %s is in the future: record it when it happens.", formatDay(d.On))
 			case d.On.Before(decom):
-				return r, cordon.Errorf(cordon.EINVALID, "The disposal date %s is before the device was decommissioned (%s).", formatDay(d.On), formatDay(decom))
+				return r, cordon.Invalidf("on", "The disposal date %s is before the device was decommissioned (%s).", formatDay(d.On), formatDay(decom))
 			case d.Sanitisation == nil && cordon.NeedsSanitisation(l.PatientData):
 				why := "the register does not say whether it stores patient data"
 				if l.PatientData != nil {
 					why = "it stores patient data"
 				}
-				return r, cordon.Errorf(cordon.EINVALID, "Device %d cannot be disposed of without a sanitisation record (method, operator, date, certificate): %s.", deviceID, why)
+				return r, cordon.Invalidf("sanitisation", "Device %d cannot be disposed of without a sanitisation record (method, operator, date, certificate): %s.", deviceID, why)
 			case d.Sanitisation != nil && (d.Sanitisation.On.Before(decom) || d.Sanitisation.On.After(d.On)):
-				return r, cordon.Errorf(cordon.EINVALID, "The sanitisation date %s must be between decommissioning (%s) and disposal (%s).",
+				return r, cordon.Invalidf("sanitisation.on", "The sanitisation date %s must be between decommissioning (%s) and disposal (%s).",
 					formatDay(d.Sanitisation.On), formatDay(decom), formatDay(d.On))
 			}
 			r.State, r.Disposed = cordon.LifecycleDisposed, &d

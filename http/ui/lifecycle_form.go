@@ -163,35 +163,12 @@ func lifecycleRead(steps ...lifecycleStep) (string, error) {
 	return "", nil
 }
 
-// lifecycleFields maps what the store's messages talk about to the form
-// field to mark, per form, most specific first. A message matching none is
-// shown against the form as a whole.
-var lifecycleFields = map[string][][2]string{
-	lifecycleFormPlan: {
-		{"life_years", "life_years"}, {"expected life", "life_years"},
-		{"replacement_cost", "replacement_cost"}, {"replacement cost", "replacement_cost"},
-		{"funding_note", "funding_note"},
-		{"end_of_support_source", "end_of_support_source"},
-		{"replace_on", "replace_on"}, {"end_of_support_on", "end_of_support_on"},
-		{"commissioned_on", "commissioned_on"},
-	},
-	lifecycleFormDecommission: {{"reason", "reason"}, {"decommissioning date", "on"}},
-	lifecycleFormDispose: {
-		{"sanitisation date", "sanitised_on"}, {"sanitisation method", "method"}, {"sanitisation record", "method"},
-		{"operator", "operator"}, {"certificate", "certificate"}, {"sanitisation needs its date", "sanitised_on"},
-		{"disposal date", "on"}, {"disposal needs its date", "on"},
-	},
-}
-
-// lifecycleFieldOf names the field of form a refusal's message is about.
-func lifecycleFieldOf(form, msg string) string {
-	msg = strings.ToLower(msg)
-	for _, m := range lifecycleFields[form] {
-		if strings.Contains(msg, m[0]) {
-			return m[1]
-		}
-	}
-	return ""
+// lifecycleFormFields maps the fields a refusal names (their JSON names,
+// cordon.Error.Field) to the dispose form's inputs where they differ; the
+// other forms' inputs carry the JSON names.
+var lifecycleFormFields = map[string]string{
+	"sanitisation": "method", "sanitisation.method": "method", "sanitisation.operator": "operator",
+	"sanitisation.on": "sanitised_on", "sanitisation.certificate": "certificate",
 }
 
 // lifecycleDone finishes a lifecycle form: back to the device's section
@@ -231,7 +208,10 @@ func (h *Handler) lifecycleDone(w http.ResponseWriter, r *http.Request, u *cordo
 	}
 	msg := cordon.ErrorMessage(err)
 	if field == "" {
-		field = lifecycleFieldOf(form, msg)
+		field = cordon.ErrorField(err)
+		if f, ok := lifecycleFormFields[field]; ok {
+			field = f
+		}
 	}
 	l := p.Lifecycle
 	l.Failed, l.FormError, l.Field, l.Input = form, msg, field, r.PostForm

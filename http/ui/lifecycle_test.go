@@ -242,21 +242,3 @@ func TestLifecycleFormRefused(t *testing.T) {
 		t.Fatalf("after the refused disposals: %+v, %v", l, err)
 	}
 }
-
-func TestLifecycleFieldOf(t *testing.T) {
-	tests := []struct{ form, msg, want string }{
-		{lifecycleFormPlan, "replace_on (2020-01-01) is before commissioned_on (2021-01-01).", "replace_on"},
-		{lifecycleFormPlan, "end_of_support_source is required with end_of_support_on: say where the date comes from.", "end_of_support_source"},
-		{lifecycleFormPlan, "end_of_support_on must be a date between 1950 and 2200, not 2300-01-01.", "end_of_support_on"},
-		{lifecycleFormDecommission, "The decommissioning date 2026-11-03 is in the future: record it when it happens.", "on"},
-		{lifecycleFormDispose, "The sanitisation needs its operator (who did it), at most 1024 characters.", "operator"},
-		{lifecycleFormDispose, "Device 3 cannot be disposed of without a sanitisation record (method, operator, date, certificate): it stores patient data.", "method"},
-		{lifecycleFormDispose, "Device 3 is in service: decommission it before disposing of it.", ""},
-		{"other", "The sanitisation date", ""},
-	}
-	for _, tt := range tests {
-		if got := lifecycleFieldOf(tt.form, tt.msg); got != tt.want {
-			t.Errorf("lifecycleFieldOf(%s, %q) = %q, want %q", tt.form, tt.msg, got, tt.want)
-		}
-	}
-}
