@@ -51,9 +51,10 @@ func (d *Detector) fact(o cordon.Observation) {
 			title: "Accepts a default SNMP community"},
 			at, "answered or sent SNMP with a factory-default community (the community itself is not recorded)")
 	case "credential.default":
-		// Emitted by the FTP, Telnet and HTTP Basic dissectors as "<service>
-		// default account <user>" or "<product> default account": never
-		// the password (sensor/proto/credentials.go).
+		// Emitted by the FTP, Telnet and HTTP dissectors (Basic, login
+		// forms, JSON logins) as "<service> default account <user>",
+		// "<service> default account (password only)" or "<product>
+		// default account": never the password (sensor/proto/credentials*.go).
 		d.add(cand{kind: KindDefaultCredentials, ep: ep, subject: "login:" + o.Value, severity: cordon.AlertHigh,
 			title: "A factory-default password is in use"},
 			at, o.Value+" accepted or tried in the clear")

@@ -10,14 +10,22 @@ import (
 // Default credentials seen in the clear. The FTP, Telnet and HTTP
 // dissectors hand the user name and password a client sends to
 // reportDefaultLogin, which emits credential.default about the server when
-// the pair is a well-known factory default. What counts is an attempted
-// login, not a successful one: the server's answer is not always captured
-// (and a Telnet shell prompt is no reliable sign of success), while trying
-// a factory password against a device already says that someone expects it
-// to work there. The fact's value is "<service> default account <user>",
-// or "<product> default account" for a product's documented service
-// account; it is built only from the table below, so neither a password nor
-// any non-default user name can reach it. Nothing is kept after the call.
+// the pair is a well-known factory default; a login that asks for a password
+// alone (a Telnet "Password:" with no user name before it, an HTTP login
+// with an empty or no user field) goes to reportDefaultPassword instead.
+// What counts is an attempted login, not a successful one: the server's
+// answer is not always captured (and a Telnet shell prompt is no reliable
+// sign of success), while trying a factory password against a device
+// already says that someone expects it to work there. The fact's value is
+// "<service> default account <user>", "<product> default account" for a
+// product's documented service account, or "<service> default account
+// (password only)"; it is built only from the tables below, so neither a
+// password nor any non-default user name can reach it. Nothing is kept
+// after the call.
+//
+// The dissectors' parts live beside this file: credentials_telnet.go (the
+// Telnet login, with and without a user name) and credentials_form.go (HTTP
+// login forms, with their decoding in credentials_decode.go).
 
 // credentialFact is the fact reportDefaultLogin emits.
 const credentialFact = "credential.default"
@@ -86,6 +94,30 @@ var defaultPairs = [...]defaultPair{
 	{"GEService", "SvcForward123$", "GE LOGIQ ultrasound"}, // [LOGIQ]
 }
 
+// defaultPasswords are the known defaults of devices that ask for a
+// password alone, matched exactly. They are checked only where no user name
+// was asked for or typed, never against a user's login: "admin" typed as
+// the password of a named account is a default only if the pair is.
+//
+// Source: [SL-D] SecLists, Passwords/Default-Credentials/default-passwords.csv
+// (danielmiessler/SecLists), the rows whose user name is <BLANK> or <N/A>
+// (none asked for); the vendors named are those rows'.
+var defaultPasswords = [...]string{
+	"cisco",     // [SL-D] Cisco: a line (vty or console) password
+	"access",    // [SL-D] Lantronix, Xyplex, Digital Equipment: terminal and device server login
+	"system",    // [SL-D] Lantronix, Xyplex: the privileged password of the same servers
+	"lantronix", // [SL-D] Lantronix
+	"admin",     // [SL-D] D-Link, Netgear, Siemens, Schneider Electric
+	"1234",      // [SL-D] ZyXEL, Netgear, Panasonic, Konica Minolta
+	"12345",     // [SL-D] 3Com, U.S. Robotics
+	"123456",    // [SL-D] Siemens and Unify OpenStage
+	"0000",      // [SL-D] Accton, SMC, Motorola, Konica Minolta
+}
+
+// passwordOnly ends the value of a password-only default: there is no
+// account name to give.
+const passwordOnly = " default account (password only)"
+
 // Login services, the first word of the fact's value.
 const (
 	serviceFTP    = "ftp"
@@ -109,6 +141,18 @@ func defaultAccount(service string, user, pass []byte) (string, bool) {
 	return "", false
 }
 
+// defaultPasswordAccount returns the credential.default value for a login
+// to service with pass alone, and whether pass is a known password-only
+// default.
+func defaultPasswordAccount(service string, pass []byte) (string, bool) {
+	for _, p := range defaultPasswords {
+		if string(pass) == p {
+			return service + passwordOnly, true
+		}
+	}
+	return "", false
+}
+
 // isDefaultUser reports whether some default pair has this user name: a
 // login under any other name cannot be a default one, so the dissectors
 // stop following the connection.
@@ -125,6 +169,17 @@ func isDefaultUser(user []byte) bool {
 // pass are a known default pair, and reports whether it did.
 func reportDefaultLogin(e Emitter, server cordon.Endpoint, service string, user, pass []byte) bool {
 	v, ok := defaultAccount(service, user, pass)
+	if ok {
+		e.Emit(server, credentialFact, v)
+	}
+	return ok
+}
+
+// reportDefaultPassword emits credential.default about server when pass,
+// given without a user name, is a known password-only default, and reports
+// whether it did.
+func reportDefaultPassword(e Emitter, server cordon.Endpoint, service string, pass []byte) bool {
+	v, ok := defaultPasswordAccount(service, pass)
 	if ok {
 		e.Emit(server, credentialFact, v)
 	}
@@ -175,98 +230,12 @@ func ftpLogin(s *Stream, e Emitter) Status {
 	return Done
 }
 
-// telnetLogin follows a Telnet login once the server has shown its login
-// prompt: when the server has asked for a user name and then a password,
-// the client's first line of text is taken as the user name and the next as
-// the password (attempts repeat in pairs, up to telnetMaxLogin). Only
-// negotiation-free text counts, so terminal types and the like in
-// subnegotiations are not mistaken for typing. It is Done once a default
-// pair is seen, a login under any other name is typed, or the client has
-// typed more than a login needs.
-func telnetLogin(s *Stream, e Emitter) Status {
-	var stext [telnetMaxSession]byte
-	n, _ := telnetText(s.ServerData, stext[:])
-	prompts := telnetPasswordPrompts(stext[:n])
-	var ctext [telnetMaxClient]byte
-	m, full := telnetText(s.ClientData, ctext[:])
-	defer clear(ctext[:m])
-	rest := ctext[:m]
-	for attempt := 0; attempt < telnetMaxLogin; attempt++ {
-		user, r, ok := telnetLine(rest, true)
-		if !ok {
-			break
-		}
-		if !isDefaultUser(user) {
-			return Done
-		}
-		pass, r, ok := telnetLine(r, false)
-		if !ok || attempt >= prompts {
-			break // typed ahead of the prompt, or still typing
-		}
-		if reportDefaultLogin(e, s.Server, serviceTelnet, user, pass) {
-			return Done
-		}
-		rest = r
-		if attempt == telnetMaxLogin-1 {
-			return Done
-		}
-	}
-	if s.Closed || full {
-		return Done
-	}
-	return Mine
-}
-
-// telnetPasswordPrompts counts the password prompts in the server's text
-// that follow a prompt for a user name: the logins the server has asked
-// for. A device that asks only for a password has no user name to match.
-func telnetPasswordPrompts(text []byte) int {
-	i := -1
-	for _, p := range [...]string{"LOGIN:", "USERNAME:", "USER NAME:", "USER:"} {
-		if k := indexFold(text, p); k >= 0 && (i < 0 || k < i) {
-			i = k
-		}
-	}
-	if i < 0 {
-		return 0
-	}
-	n := 0
-	for rest := text[i:]; n < telnetMaxLogin; n++ {
-		k := indexFold(rest, "PASSWORD:")
-		if k < 0 {
-			break
-		}
-		rest = rest[k+len("PASSWORD:"):]
-	}
-	return n
-}
-
-// telnetLine splits the first line of typed text off b. A line ends at CR
-// (followed by LF or, with the NUL already removed, nothing) or a bare LF
-// (RFC 854). With skipEmpty, empty lines before it (Enter pressed at the
-// login prompt) are passed over. ok is false while no line end has come.
-func telnetLine(b []byte, skipEmpty bool) (line, rest []byte, ok bool) {
-	for {
-		i := bytes.IndexAny(b, "\r\n")
-		if i < 0 {
-			return nil, b, false
-		}
-		line, rest = b[:i], b[i+1:]
-		if b[i] == '\r' && len(rest) > 0 && rest[0] == '\n' {
-			rest = rest[1:]
-		}
-		if len(line) > 0 || !skipEmpty {
-			return line, rest, true
-		}
-		b = rest
-	}
-}
-
 // httpBasicMax bounds a decoded Basic credential; default pairs are short.
 const httpBasicMax = 128
 
 // httpBasicLogin reports a default pair in the value of an Authorization
-// header with the Basic scheme (RFC 7617: base64 of "user:password"). The
+// header with the Basic scheme (RFC 7617: base64 of "user:password"), or a
+// password-only default under an empty user name. The
 // decoded bytes live in a stack buffer that is cleared before returning.
 func httpBasicLogin(e Emitter, server cordon.Endpoint, value []byte) {
 	if !hasPrefixFold(value, "BASIC ") {
@@ -283,8 +252,12 @@ func httpBasicLogin(e Emitter, server cordon.Endpoint, value []byte) {
 		return
 	}
 	user, pass, ok := bytes.Cut(buf[:n], []byte(":"))
-	if !ok {
-		return
+	switch {
+	case !ok:
+	case len(user) == 0:
+		// Devices that ask for a password alone send an empty user.
+		reportDefaultPassword(e, server, serviceHTTP, pass)
+	default:
+		reportDefaultLogin(e, server, serviceHTTP, user, pass)
 	}
-	reportDefaultLogin(e, server, serviceHTTP, user, pass)
 }

@@ -2,9 +2,12 @@ package proto
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // ftpLoginServer is the vsFTPd greeting of ftp_failed.pcap followed by the
@@ -107,107 +110,6 @@ func TestFTPDefaultCredentials(t *testing.T) {
 	})
 }
 
-// telnetLoginBytes returns a Telnet login as BusyBox
-// telnetd runs it: option negotiation, the banner and "login: ", the user
-// name typed (CR NUL, RFC 854) and echoed by the server, the server taking
-// over echo (IAC WILL ECHO) for "Password: ", and the password typed
-// without echo.
-func telnetLoginBytes(user, pass string) (client, server []byte) {
-	client = []byte("\xff\xfd\x03\xff\xfb\x18\xff\xfb\x1f" + // DO SGA, WILL TTYPE, WILL NAWS
-		"\xff\xfa\x18\x00xterm\xff\xf0" + // SB TTYPE IS xterm SE
-		user + "\r\x00" +
-		"\xff\xfd\x01" + // DO ECHO
-		pass + "\r\x00")
-	server = []byte("\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x03" + // DO TTYPE, DO NAWS, WILL SGA
-		"\r\nBusyBox v1.36.1 (infusion-gw) built-in shell\r\n\r\ninfusion-gw login: " +
-		user + "\r\n" +
-		"\xff\xfb\x01" + // WILL ECHO
-		"Password: \r\n")
-	return client, server
-}
-
-func TestTelnetDefaultCredentials(t *testing.T) {
-	banner := streamFact{'s', "telnet.banner", "BusyBox v1.36.1 (infusion-gw) built-in shell"}
-	rootClient, rootServer := telnetLoginBytes("root", "root")
-	ownClient, ownServer := telnetLoginBytes("admin", "Kx9-long-local-secret")
-	otherClient, otherServer := telnetLoginBytes("nurse", "admin")
-	b850Client, b850Server := telnetLoginBytes("biomed", "Change Me")
-	pcapClient := append(unhex(t, telnetClient), "fake\r\n\xff\xfd\x01user\r\n"...)
-	pcapServer := append(unhex(t, telnetServer), "fake\r\nPassword:"...)
-	cases := []streamCase{
-		{
-			name:   "RootRoot",
-			port:   23,
-			client: rootClient,
-			server: rootServer,
-			status: Done,
-			want:   []streamFact{banner, {'s', credentialFact, "telnet default account root"}},
-		},
-		{
-			name:   "GECarescape",
-			port:   23,
-			client: b850Client,
-			server: b850Server,
-			status: Done,
-			want:   []streamFact{banner, {'s', credentialFact, "GE CARESCAPE monitor default account"}},
-		},
-		{
-			// Typed ahead: no password prompt yet, so nothing is
-			// matched until the server asks.
-			name:   "TypedAhead",
-			port:   23,
-			client: rootClient,
-			server: rootServer[:len(rootServer)-len("\xff\xfb\x01Password: \r\n")],
-			status: Mine,
-			want:   []streamFact{banner},
-		},
-		{
-			// Enter pressed at the prompt, then a second login prompt.
-			name:   "EmptyLineFirst",
-			port:   23,
-			client: append([]byte("\r\x00"), rootClient...),
-			server: append(append([]byte(nil), rootServer[:len(rootServer)-len("root\r\n\xff\xfb\x01Password: \r\n")]...), "\r\ninfusion-gw login: root\r\n\xff\xfb\x01Password: \r\n"...),
-			status: Done,
-			want:   []streamFact{banner, {'s', credentialFact, "telnet default account root"}},
-		},
-		{
-			name:   "DefaultUserOwnPassword",
-			port:   23,
-			client: ownClient,
-			server: ownServer,
-			status: Mine,
-			want:   []streamFact{banner},
-		},
-		{
-			name:   "ErrOtherUser",
-			port:   23,
-			client: otherClient,
-			server: otherServer,
-			status: Done,
-			want:   []streamFact{banner},
-		},
-		{
-			// pcaps/ndpi/telnet.pcap: user "fake", password "user".
-			name:   "ErrPcapLogin",
-			port:   23,
-			client: pcapClient,
-			server: pcapServer,
-			status: Done,
-			want:   []streamFact{{'s', "telnet.banner", "OpenBSD/i386 (oof) (ttyp2)"}},
-		},
-		{
-			// Cisco line password only: no user name to match.
-			name:   "ErrPasswordOnly",
-			port:   23,
-			client: []byte("cisco\r\ncisco\r\n"),
-			server: []byte("\r\n\r\nUser Access Verification\r\n\r\nPassword: "),
-			status: Mine,
-			want:   []streamFact{{'s', "telnet.banner", "User Access Verification"}},
-		},
-	}
-	runStreamCases(t, Telnet, cases)
-}
-
 // httpBasicRequest is a browser's request to a device's web interface with
 // HTTP Basic credentials (RFC 7617 §2: base64 of "user:password").
 func httpBasicRequest(credentials string) []byte {
@@ -277,10 +179,16 @@ func TestHTTPDefaultCredentials(t *testing.T) {
 	})
 }
 
-// TestDefaultPairs checks the table: no duplicates, and no value built from
-// it holds the pair's password (except where the password is the user name,
-// which the value names anyway).
+// TestDefaultPairs checks the tables: no duplicates, and no value built
+// from them holds the password (except where the password is the user
+// name, which the value names anyway).
 func TestDefaultPairs(t *testing.T) {
+	services := []string{serviceFTP, serviceTelnet, serviceHTTP}
+	// The format's own words do not count.
+	formatFree := func(v string) string {
+		v = strings.Replace(v, passwordOnly, "", 1)
+		return strings.Replace(v, " default account", "", 1)
+	}
 	seen := map[[2]string]bool{}
 	for _, p := range defaultPairs {
 		k := [2]string{p.user, p.pass}
@@ -288,13 +196,12 @@ func TestDefaultPairs(t *testing.T) {
 			t.Errorf("duplicate pair for %q", p.user)
 		}
 		seen[k] = true
-		for _, svc := range []string{serviceFTP, serviceTelnet, serviceHTTP} {
+		for _, svc := range services {
 			v, ok := defaultAccount(svc, []byte(p.user), []byte(p.pass))
 			if !ok || v == "" {
 				t.Fatalf("%s %q: not matched", svc, p.user)
 			}
-			// The format's own words ("default account") do not count.
-			if p.pass != p.user && strings.Contains(strings.Replace(v, " default account", "", 1), p.pass) {
+			if p.pass != p.user && strings.Contains(formatFree(v), p.pass) {
 				t.Errorf("%s %q: value %q holds the password", svc, p.user, v)
 			}
 			if v != Clean([]byte(v)) {
@@ -305,18 +212,39 @@ func TestDefaultPairs(t *testing.T) {
 			t.Errorf("isDefaultUser(%q) = false", p.user)
 		}
 	}
+	for i, p := range defaultPasswords {
+		if slices.Contains(defaultPasswords[:i], p) {
+			t.Errorf("duplicate password-only default %d", i)
+		}
+		for _, svc := range services {
+			v, ok := defaultPasswordAccount(svc, []byte(p))
+			if !ok || v != Clean([]byte(v)) {
+				t.Fatalf("%s password-only default %d: %q, %t", svc, i, v, ok)
+			}
+			if strings.Contains(v, p) {
+				t.Errorf("%s: value %q holds the password", svc, v)
+			}
+		}
+	}
 	if _, ok := defaultAccount(serviceFTP, []byte("admin"), []byte("admin ")); ok {
 		t.Error("matched a password with a trailing space")
+	}
+	if _, ok := defaultPasswordAccount(serviceTelnet, []byte("cisco\x00")); ok {
+		t.Error("matched a password with a trailing NUL")
 	}
 }
 
 // credentialValues is every value credential.default can take: the closed
-// set built from the table.
+// set built from the tables.
 func credentialValues() map[string]bool {
 	m := map[string]bool{}
-	for _, p := range defaultPairs {
-		for _, svc := range []string{serviceFTP, serviceTelnet, serviceHTTP} {
+	for _, svc := range []string{serviceFTP, serviceTelnet, serviceHTTP} {
+		for _, p := range defaultPairs {
 			v, _ := defaultAccount(svc, []byte(p.user), []byte(p.pass))
+			m[v] = true
+		}
+		for _, p := range defaultPasswords {
+			v, _ := defaultPasswordAccount(svc, []byte(p))
 			m[v] = true
 		}
 	}
@@ -325,50 +253,82 @@ func credentialValues() map[string]bool {
 
 // loginSession is one login conversation for the fuzz property.
 type loginSession struct {
+	name           string
 	d              StreamDissector
-	service        string
 	port           uint16
 	client, server []byte
+	// want is the credential.default the login must raise, if any.
+	want func(user, pass []byte) (string, bool)
 }
 
-// loginSessions builds an FTP, a Telnet and an HTTP Basic login with user
-// and pass, as the protocols send them.
+// pairOrPassword is what an HTTP login raises: with no user name, the
+// password alone is matched.
+func pairOrPassword(user, pass []byte) (string, bool) {
+	if len(user) == 0 {
+		return defaultPasswordAccount(serviceHTTP, pass)
+	}
+	return defaultAccount(serviceHTTP, user, pass)
+}
+
+// loginSessions builds every login the dissectors read with user and pass,
+// as the protocols send them: FTP, Telnet by user name and by password
+// alone (user unused), HTTP Basic, an HTML form and a script's JSON.
 func loginSessions(user, pass string) []loginSession {
 	tc, ts := telnetLoginBytes(user, pass)
+	pc, ps := telnetPasswordOnlyBytes("User Access Verification", pass)
+	form := url.Values{"username": {user}, "password": {pass}}.Encode()
+	js, _ := json.Marshal(map[string]string{"username": user, "password": pass})
+	service := func(svc string) func(user, pass []byte) (string, bool) {
+		return func(user, pass []byte) (string, bool) { return defaultAccount(svc, user, pass) }
+	}
 	return []loginSession{
-		{FTP, serviceFTP, 21, []byte("USER " + user + "\r\nPASS " + pass + "\r\n"), []byte(ftpLoginServer)},
-		{Telnet, serviceTelnet, 23, tc, ts},
-		{HTTP, serviceHTTP, 80,
+		{"ftp", FTP, 21, []byte("USER " + user + "\r\nPASS " + pass + "\r\n"), []byte(ftpLoginServer), service(serviceFTP)},
+		{"telnet", Telnet, 23, tc, ts, service(serviceTelnet)},
+		{"telnet password only", Telnet, 23, pc, ps, func(_, pass []byte) (string, bool) {
+			return defaultPasswordAccount(serviceTelnet, pass)
+		}},
+		{"http basic", HTTP, 80,
 			httpBasicRequest("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))),
-			[]byte(httpBasicResponse)},
+			[]byte(httpBasicResponse), pairOrPassword},
+		{"http form", HTTP, 80, httpFormRequest("/goform/formLogin", formType, form), []byte(httpFormResponse), pairOrPassword},
+		{"http json", HTTP, 8080, httpFormRequest("/api/v1/session", jsonType, string(js)), []byte(httpFormResponse), pairOrPassword},
 	}
 }
 
 // loginText keeps the bytes of s a user can type into a login: no line
 // ends, NUL, Telnet IAC or other control characters, no colon (the Basic
-// separator), and at most 64 bytes.
+// separator), and at most 64 bytes. It keeps valid UTF-8 only, as a
+// browser sends it (and encoding/json would change the rest).
 func loginText(s string) string {
-	b := []byte(s)
+	b := []byte(strings.ToValidUTF8(s, ""))
 	b = slices.DeleteFunc(b, func(c byte) bool { return c < 0x20 || c == 0x7f || c == 0xff || c == ':' })
-	return string(b[:min(len(b), 64)])
+	for len(b) > 64 || !utf8.Valid(b) {
+		b = b[:len(b)-1]
+	}
+	return string(b)
 }
 
-// neutralPass is a password in no default pair.
+// neutralPass is a password in no default table.
 const neutralPass = "n0t-a-factory-default"
 
 // FuzzCredentials checks two things. Over arbitrary conversations (see
 // fuzzStreamInput) the FTP, Telnet and HTTP dissectors never panic and
-// credential.default only ever takes a value from the table. Over login
-// conversations with an arbitrary user and password, the password changes
-// nothing but whether credential.default is emitted: every other fact is
-// the same as with a neutral password, so no password (default or not) can
-// appear in any fact; and a default pair is always caught.
+// credential.default only ever takes a value from the tables. Over login
+// conversations of every kind (loginSessions) with an arbitrary user and
+// password, the password changes nothing but whether credential.default is
+// emitted: every other fact is the same as with a neutral password, so no
+// password (default or not) can appear in any fact; and a default is
+// always caught.
 func FuzzCredentials(f *testing.F) {
 	f.Add(fuzzStreamSeed(0, []byte("USER admin\r\nPASS admin\r\n"), []byte(ftpLoginServer)), "admin", "admin")
 	f.Add(fuzzStreamSeed(0, []byte("USER root\r\nPASS x\r\nUSER root\r\nPASS root\r\n"), []byte(ftpLoginServer)), "root", "secret")
 	c, s := telnetLoginBytes("root", "xc3511")
 	f.Add(fuzzStreamSeed(0, c, s), "root", "xc3511")
+	c, s = telnetPasswordOnlyBytes("User Access Verification", "x", "cisco")
+	f.Add(fuzzStreamSeed(0, c, s), "", "cisco")
 	f.Add(fuzzStreamSeed(0, httpBasicRequest("Basic YWRtaW46YWRtaW4="), []byte(httpBasicResponse)), "biomed", "Change Me")
+	f.Add(fuzzStreamSeed(0, httpFormRequest("/login", formType, "user=admin&pwd=admin"), []byte(httpFormResponse)), "", "access")
+	f.Add(fuzzStreamSeed(0, httpFormRequest("/api/login", jsonType, `{"username":"admin","password":1234}`), []byte(httpFormResponse)), "a&b=c", "%41")
 	f.Add([]byte{}, "GEService", "SvcForward123$")
 	f.Add([]byte{}, "alice", "vsFTPd")
 	allowed := credentialValues()
@@ -378,7 +338,7 @@ func FuzzCredentials(f *testing.F) {
 			fuzzStreamCollect(t, d, data, col)
 			for _, fc := range col.facts {
 				if fc.Fact == credentialFact && !allowed[fc.Value] {
-					t.Fatalf("%s: credential.default = %q, not from the table", d.Name, fc.Value)
+					t.Fatalf("%s: credential.default = %q, not from the tables", d.Name, fc.Value)
 				}
 			}
 		}
@@ -400,18 +360,18 @@ func FuzzCredentials(f *testing.F) {
 			}
 			for k := range base {
 				if k.fact == credentialFact {
-					t.Fatalf("%s: credential.default %q with a neutral password", ls.service, k.value)
+					t.Fatalf("%s: credential.default %q with a neutral password", ls.name, k.value)
 				}
 			}
 			if !mapsEqual(got, base) {
-				t.Fatalf("%s: the password changed the facts:\n got %v\nwant %v", ls.service, got, base)
+				t.Fatalf("%s: the password changed the facts:\n got %v\nwant %v", ls.name, got, base)
 			}
-			want, isDefault := defaultAccount(ls.service, []byte(user), []byte(pass))
+			want, isDefault := ls.want([]byte(user), []byte(pass))
 			switch {
 			case len(cred) > 1 || len(cred) == 1 && (!isDefault || cred[0] != want):
-				t.Fatalf("%s: credential.default %q for a pair that is not default (or %q)", ls.service, cred, want)
+				t.Fatalf("%s: credential.default %q for a login that is not default (or %q)", ls.name, cred, want)
 			case isDefault && len(cred) == 0:
-				t.Fatalf("%s: default pair for %q missed", ls.service, user)
+				t.Fatalf("%s: default login for %q missed", ls.name, user)
 			}
 		}
 	})

@@ -16,9 +16,10 @@ import (
 //
 // Requests and responses may hold patient data or secrets, so the dissector
 // never emits a target URL or query string, a Cookie, an Authorization
-// value or any body other than an HTML title. A Basic Authorization is only
-// matched against the known default pairs for credential.default
-// (httpBasicLogin, credentials.go).
+// value or any body other than an HTML title. A Basic Authorization, and
+// the user and password fields of a login form's body, are only matched
+// against the known defaults for credential.default (httpBasicLogin,
+// credentials.go; httpFormLogin, credentials_form.go).
 var HTTP = StreamDissector{
 	Name:  "http",
 	Ports: []uint16{80, 8080, 8000, 8008, 8888, 591},
@@ -224,7 +225,8 @@ func httpEmit(e Emitter, ep cordon.Endpoint, fact string, value []byte) {
 
 // httpRequests reads the first requests of the client. heads records which
 // were HEAD requests, whose responses have no body. It reports whether the
-// head of the first request has been read.
+// head of the first request has been read, and the body of any login form
+// among them.
 func httpRequests(s *Stream, e Emitter, heads *[httpMaxMessages]bool) bool {
 	b := s.ClientData
 	for n := 0; n < httpMaxMessages; n++ {
@@ -238,6 +240,9 @@ func httpRequests(s *Stream, e Emitter, heads *[httpMaxMessages]bool) bool {
 		heads[n] = bytes.HasPrefix(start, []byte("HEAD "))
 		f := httpScan(hdr, e, s, false)
 		size, known := httpBodyLen(f, b[off:], false)
+		if !httpFormLogin(e, s, start, f, b[off:], size, known) {
+			return false // a login form's body still arriving
+		}
 		if !known || size > len(b)-off {
 			return true
 		}
