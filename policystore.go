@@ -188,6 +188,7 @@ type PolicyService interface {
 	// approved rule; audited as "policy.approve_review". EINVALID with the
 	// reason for a forbidden item, ECONFLICT for one already approved.
 	ApprovePolicyReview(ctx context.Context, id int64, d PolicyDecision) (*PolicyRule, error)
-	// FindPolicyBaselines returns the baselines of scope ("" for both).
-	FindPolicyBaselines(ctx context.Context, scope string) ([]*PolicyBaseline, error)
+	// FindPolicyBaselines returns the baselines of scope ("" for both)
+	// and key ("" for every key).
+	FindPolicyBaselines(ctx context.Context, scope, key string) ([]*PolicyBaseline, error)
 }

@@ -20,6 +20,7 @@ func (s *Server) registerPolicyRoutes() {
 	s.handle("GET /api/v1/policy/baselines", cordon.RoleViewer, s.handlePolicyBaselines)
 	s.handle("POST /api/v1/policy/simulate", cordon.RoleViewer, s.handlePolicySimulate)
 	s.handle("GET /api/v1/policy/export", cordon.RoleViewer, s.handlePolicyExport)
+	s.handle("GET /api/v1/devices/{id}/policy", cordon.RoleViewer, s.handleDevicePolicy)
 }
 
 // policyView is GET /policy: the latest learning (its zones and matrix
@@ -78,13 +79,14 @@ var policyOps = []apiOp{
 		cordon.RoleAnalyst, nil, policy.LearnRequest{}, 200, policyView{}},
 	{"GET /api/v1/policy/rules", "The policy's rules, by zone pair; state selects suggested, approved or rejected.", cordon.RoleViewer, []string{"state:policy"}, nil, 200, policyRuleList{}},
 	{"POST /api/v1/policy/rules/{id}/approve", "Approve a rule into the policy with a justification and, for a temporary rule, an expiry (audited).", cordon.RoleAnalyst, nil, cordon.PolicyDecision{}, 200, cordon.PolicyRule{}},
-	{"POST /api/v1/policy/rules/{id}/reject", "Reject a rule, with a justification; learning again will not suggest it (audited).", cordon.RoleAnalyst, nil, cordon.PolicyDecision{}, 200, cordon.PolicyRule{}},
+	{"POST /api/v1/policy/rules/{id}/reject", "Reject a rule, with a justification; learning again will not suggest it, and an approved rule rejected is revoked: it leaves the policy and its exports (audited).", cordon.RoleAnalyst, nil, cordon.PolicyDecision{}, 200, cordon.PolicyRule{}},
 	{"GET /api/v1/policy/review", "Flows the learner held back for review, forbidden ones (email, web browsing, inbound remote access from the internet) first.", cordon.RoleViewer, nil, nil, 200, policyReviewList{}},
 	{"POST /api/v1/policy/review/{id}/approve", "Approve a review item as an allow rule (audited). 400 with the reason for a flow the guidance forbids; 409 if already approved.", cordon.RoleAnalyst, nil, cordon.PolicyDecision{}, 200, cordon.PolicyRule{}},
-	{"GET /api/v1/policy/baselines", "Learned communication patterns per device and per model.", cordon.RoleViewer, []string{"scope:policy"}, nil, 200, policyBaselineList{}},
+	{"GET /api/v1/policy/baselines", "Learned communication patterns per device and per model; ?scope=device|model and ?key= (a device key, or manufacturer/model) narrow them.", cordon.RoleViewer, []string{"scope:policy"}, nil, 200, policyBaselineList{}},
 	{"POST /api/v1/policy/simulate", "Replay the stored flow history against the approved rules plus the suggested rules listed in include, and report what would be blocked by device, most clinically critical first. Changes nothing.",
 		cordon.RoleViewer, nil, policy.SimulateRequest{}, 200, policySimulation{}},
 	{"GET /api/v1/policy/export", "The approved, active policy as firewall configuration (nftables, iptables-restore, Cisco IOS, PAN-OS, FortiGate) or JSON or CSV, as an attachment.", cordon.RoleViewer, []string{"format:policy"}, nil, 200, nil},
+	devicePolicyOp,
 }
 
 var policyParams = map[string]map[string]any{
@@ -261,7 +263,7 @@ func (s *Server) handlePolicyReviewApprove(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handlePolicyBaselines(w http.ResponseWriter, r *http.Request) {
-	q, err := query(r, "scope")
+	q, err := query(r, "scope", "key")
 	if err != nil {
 		Error(w, r, err)
 		return
@@ -274,7 +276,7 @@ func (s *Server) handlePolicyBaselines(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
-	bs, err := s.PolicyService.FindPolicyBaselines(r.Context(), q.Get("scope"))
+	bs, err := s.PolicyService.FindPolicyBaselines(r.Context(), q.Get("scope"), q.Get("key"))
 	if err != nil {
 		Error(w, r, err)
 		return

@@ -25,10 +25,13 @@ func (e *env) seedPolicyTraffic() {
 	c := &cordon.Capture{Name: "policy.pcap", SHA256: auth.HashSecret("policy traffic"), Size: 1}
 	must(e.t, e.s.CaptureService.CreateCapture(ctx, c))
 	must(e.t, e.s.CaptureService.StartCapture(ctx, c.ID))
-	ct := storetest.NewDevice("00:09:fb:01:02:03", "10.1.2.3", cordon.CategoryImagingModality,
-		storetest.WithHost("ct01.radiology.example.nhs.uk"), storetest.WithMaker("Siemens Healthineers", "SOMATOM go.Up"))
-	pacs := storetest.NewDevice("00:1b:21:0a:0b:0c", "10.1.10.5", cordon.CategoryMedicalServer, storetest.WithHost("pacs01"))
+	// The devices were last seen in the hour of their traffic: a learning
+	// window ends with the latest traffic stored.
 	hour := e.clock.Now().Add(-23 * time.Hour).Truncate(time.Hour)
+	seen := storetest.WithSeen(hour, hour.Add(30*time.Minute))
+	ct := storetest.NewDevice("00:09:fb:01:02:03", "10.1.2.3", cordon.CategoryImagingModality,
+		storetest.WithHost("ct01.radiology.example.nhs.uk"), storetest.WithMaker("Siemens Healthineers", "SOMATOM go.Up"), seen)
+	pacs := storetest.NewDevice("00:1b:21:0a:0b:0c", "10.1.10.5", cordon.CategoryMedicalServer, storetest.WithHost("pacs01"), seen)
 	conv := []cordon.Conversation{
 		{Client: storetest.Key(ct), Server: storetest.Key(pacs), Proto: "tcp", Port: 104, App: "dicom", Hour: hour, Flows: 40, Packets: 900, Bytes: 9e6},
 		{Client: storetest.Key(ct), Server: "ip:198.51.100.25", Proto: "tcp", Port: 25, App: "smtp", Hour: hour, Flows: 2, Packets: 20, Bytes: 2000},
@@ -99,6 +102,7 @@ func policyAccess(t *testing.T, e *env) []accessCase {
 		{"GET /api/v1/policy/baselines", get("/api/v1/policy/baselines?scope=device"), [4]int{401, 200, 200, 200}},
 		{"POST /api/v1/policy/simulate", func(string) req { return jsonReq("POST", "/api/v1/policy/simulate", `{"days": 7}`) }, [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/policy/export", get("/api/v1/policy/export?format=nftables"), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/devices/{id}/policy", get(fmt.Sprintf("/api/v1/devices/%d/policy", e.device)), [4]int{401, 200, 200, 200}},
 	}
 }
 

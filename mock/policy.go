@@ -19,7 +19,7 @@ type PolicyService struct {
 	RejectPolicyRuleFn    func(ctx context.Context, id int64, d cordon.PolicyDecision) (*cordon.PolicyRule, error)
 	FindPolicyReviewFn    func(ctx context.Context) ([]*cordon.PolicyReview, error)
 	ApprovePolicyReviewFn func(ctx context.Context, id int64, d cordon.PolicyDecision) (*cordon.PolicyRule, error)
-	FindPolicyBaselinesFn func(ctx context.Context, scope string) ([]*cordon.PolicyBaseline, error)
+	FindPolicyBaselinesFn func(ctx context.Context, scope, key string) ([]*cordon.PolicyBaseline, error)
 }
 
 // SaveLearning calls SaveLearningFn.
@@ -87,9 +87,9 @@ func (s *PolicyService) ApprovePolicyReview(ctx context.Context, id int64, d cor
 }
 
 // FindPolicyBaselines calls FindPolicyBaselinesFn.
-func (s *PolicyService) FindPolicyBaselines(ctx context.Context, scope string) ([]*cordon.PolicyBaseline, error) {
+func (s *PolicyService) FindPolicyBaselines(ctx context.Context, scope, key string) ([]*cordon.PolicyBaseline, error) {
 	if s.FindPolicyBaselinesFn == nil {
 		panic(unset("PolicyService.FindPolicyBaselines"))
 	}
-	return s.FindPolicyBaselinesFn(ctx, scope)
+	return s.FindPolicyBaselinesFn(ctx, scope, key)
 }

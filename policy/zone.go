@@ -26,7 +26,9 @@ type ZoneSpec struct {
 	Devices    []string `json:"devices"`
 }
 
-var kinds = []string{KindModality, KindPathology, KindPACS, KindLIS, KindJump, KindProxy, KindMedical,
+// DeclarableKinds are the kinds a declared zone may take (the internet is
+// what no zone holds, not a kind to declare).
+var DeclarableKinds = []string{KindModality, KindPathology, KindPACS, KindLIS, KindJump, KindProxy, KindMedical,
 	KindClinicalServer, KindServer, KindNetwork, KindCorporate}
 
 // maxZoneSpecs bounds a zones file: a trust has tens of zones, not millions.
@@ -67,8 +69,8 @@ func ValidateZones(specs []ZoneSpec) error {
 			return cordon.Errorf(cordon.EINVALID, "%s: a zone of that name is declared twice.", where)
 		}
 		names[s.Name] = true
-		if s.Kind != "" && !slices.Contains(kinds, s.Kind) {
-			return cordon.Errorf(cordon.EINVALID, "%s: kind %q is not one of %s.", where, s.Kind, strings.Join(kinds, ", "))
+		if s.Kind != "" && !slices.Contains(DeclarableKinds, s.Kind) {
+			return cordon.Errorf(cordon.EINVALID, "%s: kind %q is not one of %s.", where, s.Kind, strings.Join(DeclarableKinds, ", "))
 		}
 		for _, p := range s.Subnets {
 			if _, err := netip.ParsePrefix(p); err != nil {

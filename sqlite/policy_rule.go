@@ -201,8 +201,8 @@ func (s *PolicyService) ApprovePolicyReview(ctx context.Context, id int64, d cor
 	return r, wrap(action, tx.Commit())
 }
 
-// FindPolicyBaselines returns the learned baselines of scope.
-func (s *PolicyService) FindPolicyBaselines(ctx context.Context, scope string) ([]*cordon.PolicyBaseline, error) {
+// FindPolicyBaselines returns the learned baselines of scope and key.
+func (s *PolicyService) FindPolicyBaselines(ctx context.Context, scope, key string) ([]*cordon.PolicyBaseline, error) {
 	if scope != "" && scope != cordon.BaselineDevice && scope != cordon.BaselineModel {
 		return nil, cordon.Errorf(cordon.EINVALID, "Baseline scope %q is not device or model.", scope)
 	}
@@ -211,8 +211,8 @@ func (s *PolicyService) FindPolicyBaselines(ctx context.Context, scope string) (
 		return nil, wrap("find policy baselines", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT scope, key, data FROM policy_baselines WHERE ? = '' OR scope = ?
-		ORDER BY scope, key`, scope, scope)
+	rows, err := tx.QueryContext(ctx, `SELECT scope, key, data FROM policy_baselines
+		WHERE (?1 = '' OR scope = ?1) AND (?2 = '' OR key = ?2) ORDER BY scope, key`, scope, key)
 	if err != nil {
 		return nil, wrap("find policy baselines", err)
 	}

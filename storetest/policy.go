@@ -79,10 +79,16 @@ func testPolicy(t *testing.T, open func(tb testing.TB) *Store) {
 		if sug := byState(t, e, cordon.PolicyRuleSuggested); len(sug) != 2 || sug[0].Port != 104 || sug[0].Evidence.Flows != 12 {
 			t.Fatalf("suggested = %+v", sug)
 		}
-		bs, err := e.Policies.FindPolicyBaselines(e.sys, cordon.BaselineModel)
+		bs, err := e.Policies.FindPolicyBaselines(e.sys, cordon.BaselineModel, "")
 		must(t, err)
 		if len(bs) != 1 || bs[0].Key != "Siemens/CT" {
 			t.Errorf("model baselines = %+v", bs)
+		}
+		if one, err := e.Policies.FindPolicyBaselines(e.sys, "", "Siemens/CT"); err != nil || len(one) != 1 || one[0].Scope != cordon.BaselineModel {
+			t.Errorf("baselines of key Siemens/CT = %+v, %v", one, err)
+		}
+		if none, err := e.Policies.FindPolicyBaselines(e.sys, cordon.BaselineDevice, "Siemens/CT"); err != nil || len(none) != 0 {
+			t.Errorf("device baselines of a model key = %+v, %v", none, err)
 		}
 
 		// Approve the DICOM rule as temporary, reject DNS.

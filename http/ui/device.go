@@ -61,6 +61,9 @@ type devicePage struct {
 	// Guidance is the "Guidance checks" section (guidance.go), nil
 	// without a conversation store.
 	Guidance *deviceGuidanceSection
+	// Policy is the "Network policy" section (policy_device.go), nil
+	// when the policy is not configured.
+	Policy *deviceNetPolicy
 }
 
 // deviceID reads the {id} path value; a malformed one is a missing device.
@@ -189,6 +192,9 @@ func (h *Handler) devicePage(r *http.Request, u *cordon.User, d *cordon.DeviceRe
 		}
 	}
 	if p.Guidance, err = h.deviceGuidance(r.Context(), d.ID); err != nil {
+		return nil, err
+	}
+	if p.Policy, err = h.deviceNetworkPolicy(r.Context(), d.ID, d.Key); err != nil {
 		return nil, err
 	}
 	if h.cfg.Conversations != nil {

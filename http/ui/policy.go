@@ -17,6 +17,8 @@ func (h *Handler) registerPolicyRoutes(mux *http.ServeMux) {
 	h.route(mux, "POST /policy/learn", cordon.RoleAnalyst, h.handlePolicyLearn)
 	h.route(mux, "POST /policy/rules/{id}", cordon.RoleAnalyst, h.handlePolicyRule)
 	h.route(mux, "POST /policy/review/{id}", cordon.RoleAnalyst, h.handlePolicyReviewItem)
+	h.route(mux, "GET /policy/zones", cordon.RoleViewer, h.handlePolicyZones)
+	h.route(mux, "POST /policy/zones", cordon.RoleAnalyst, h.handlePolicyZoneSave)
 }
 
 // policyPage is the data of /policy.
@@ -57,6 +59,7 @@ var policyMessages = map[string]string{
 	"learned": "Learned: the suggestions below replace the earlier ones; decided rules are kept.",
 	"approve": "Rule approved into the policy.", "reject": "Rule rejected.",
 	"review": "Review item approved as an allow rule.",
+	"revoke": "Rule revoked: it is no longer in the policy.",
 }
 
 func (h *Handler) renderPolicy(w http.ResponseWriter, r *http.Request, u *cordon.User, status int, formError string) {
@@ -195,31 +198,42 @@ func pathInt(r *http.Request, what string) (int64, error) {
 }
 
 func (h *Handler) handlePolicyRule(w http.ResponseWriter, r *http.Request, u *cordon.User) {
-	h.policyDecision(w, r, u, "policy rule", func(id int64, action string, d cordon.PolicyDecision) error {
-		var err error
+	h.policyDecision(w, r, u, "policy rule", func(id int64, action string, d cordon.PolicyDecision) (string, error) {
+		ctx := r.Context()
 		switch action {
 		case "approve":
-			_, err = h.cfg.Policies.ApprovePolicyRule(r.Context(), id, d)
+			_, err := h.cfg.Policies.ApprovePolicyRule(ctx, id, d)
+			return action, err
 		case "reject":
-			_, err = h.cfg.Policies.RejectPolicyRule(r.Context(), id, d)
-		default:
-			err = cordon.Errorf(cordon.EINVALID, "Action must be approve or reject, not %q.", action)
+			// Rejecting an approved rule takes it out of force: the
+			// banner says so, not that a suggestion was turned down.
+			ru, err := h.cfg.Policies.FindPolicyRule(ctx, id)
+			if err != nil {
+				return "", err
+			}
+			done := action
+			if ru.State == cordon.PolicyRuleApproved {
+				done = "revoke"
+			}
+			_, err = h.cfg.Policies.RejectPolicyRule(ctx, id, d)
+			return done, err
 		}
-		return err
+		return "", cordon.Errorf(cordon.EINVALID, "Action must be approve or reject, not %q.", action)
 	})
 }
 
 func (h *Handler) handlePolicyReviewItem(w http.ResponseWriter, r *http.Request, u *cordon.User) {
-	h.policyDecision(w, r, u, "review item", func(id int64, _ string, d cordon.PolicyDecision) error {
+	h.policyDecision(w, r, u, "review item", func(id int64, _ string, d cordon.PolicyDecision) (string, error) {
 		_, err := h.cfg.Policies.ApprovePolicyReview(r.Context(), id, d)
-		return err
+		return "review", err
 	})
 }
 
 // policyDecision reads a decision form and applies it, showing a refused
-// one on the page with the reason and the form's item named.
+// one on the page with the reason and the form's item named. apply
+// returns the banner (a key of policyMessages) to redirect to.
 func (h *Handler) policyDecision(w http.ResponseWriter, r *http.Request, u *cordon.User, what string,
-	apply func(id int64, action string, d cordon.PolicyDecision) error) {
+	apply func(id int64, action string, d cordon.PolicyDecision) (string, error)) {
 	if _, err := h.policyServer(); err != nil {
 		h.renderError(w, r, err)
 		return
@@ -233,17 +247,13 @@ func (h *Handler) policyDecision(w http.ResponseWriter, r *http.Request, u *cord
 		h.renderError(w, r, err)
 		return
 	}
-	action := r.PostForm.Get("action")
+	var done string
 	d, err := decisionFrom(r.PostForm)
 	if err == nil {
-		err = apply(id, action, d)
+		done, err = apply(id, r.PostForm.Get("action"), d)
 	}
 	switch cordon.ErrorCode(err) {
 	case "":
-		done := action
-		if what == "review item" {
-			done = "review"
-		}
 		http.Redirect(w, r, "/policy?done="+done, http.StatusSeeOther)
 	case cordon.EINVALID, cordon.ECONFLICT:
 		h.renderPolicy(w, r, u, http.StatusBadRequest, capitalize(what)+" "+strconv.FormatInt(id, 10)+": "+cordon.ErrorMessage(err))

@@ -27,7 +27,7 @@ func newPolicyEnv(t *testing.T) *testEnv {
 	cfg := Config{
 		Devices: e.devices, Captures: e.captures, Users: e.users, Audit: sqlite.NewAuditService(e.db),
 		Queue: e.queue, CaptureDir: filepath.Join(t.TempDir(), "captures"),
-		Conversations: &fakeConversations{cs: convs}, Policies: sqlite.NewPolicyService(e.db),
+		Conversations: &fakeConversations{cs: convs}, Policies: sqlite.NewPolicyService(e.db), Alerts: sqlite.NewAlertService(e.db),
 		CSRFToken: func(*http.Request) string { return testCSRF },
 		Now:       func() time.Time { return testNow },
 	}
