@@ -31,6 +31,9 @@ type liveConfig struct {
 	flush         time.Duration
 	snapLen       int
 	promisc       bool
+	// ringMB is the capture ring in MiB (1 MiB blocks): what absorbs a
+	// burst while the packet path is short of CPU.
+	ringMB int
 	// detect is the --detect-config file, read and checked at start-up.
 	detect *detect.Config
 }
@@ -42,9 +45,19 @@ func liveFlags(fs *flag.FlagSet) *liveConfig {
 	fs.StringVar(&c.filter, "filter", "", "capture filter `expression` (tcpdump syntax) or `tcpdump -ddd` program")
 	fs.DurationVar(&c.flush, "flush", time.Minute, "how often captured traffic is written to the register")
 	fs.IntVar(&c.snapLen, "snaplen", 0, "bytes kept of each packet (default 262144)")
+	fs.IntVar(&c.ringMB, "ring", 32, "capture ring size in `MiB` (4-4096): larger rides out bursts on a busy machine")
 	fs.BoolVar(&c.promisc, "promisc", true, "put the interface in promiscuous mode (a SPAN or TAP port needs it)")
 	fs.Var(detectConfigFlag{&c.detect}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against (docs/detections.md)")
 	return c
+}
+
+// open opens the capture the flags describe.
+func (c *liveConfig) open() (*live.Handle, error) {
+	if c.ringMB < 4 || c.ringMB > 4096 {
+		return nil, &usageError{msg: fmt.Sprintf("--ring must be 4 to 4096 MiB, not %d", c.ringMB)}
+	}
+	return live.Open(c.iface, live.Options{Filter: c.filter, SnapLen: c.snapLen, Promisc: c.promisc,
+		BlockSize: 1 << 20, BlockCount: c.ringMB})
 }
 
 // runLiveIn captures from cfg.iface into st until ctx ends; with no
@@ -56,7 +69,7 @@ func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Log
 	if cfg.flush <= 0 {
 		return &usageError{msg: "--flush must be positive"}
 	}
-	h, err := live.Open(cfg.iface, live.Options{Filter: cfg.filter, SnapLen: cfg.snapLen, Promisc: cfg.promisc})
+	h, err := cfg.open()
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/cordonsec/cordon/capture/live"
 )
 
 // runSensor captures from a live interface into the local register until
@@ -31,7 +30,7 @@ func runSensor(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	// Open the interface before the store: a wrong name or a missing
 	// privilege is reported before anything is created.
-	h, err := live.Open(cfg.iface, live.Options{Filter: cfg.filter, SnapLen: cfg.snapLen, Promisc: cfg.promisc})
+	h, err := cfg.open()
 	if err != nil {
 		return err
 	}

@@ -166,6 +166,7 @@ func TestSensorUsage(t *testing.T) {
 		"--interface nosuchif0":        "no such network interface",
 		"--interface lo --filter port": "port needs a value",
 		"--interface lo extra":         "takes no arguments",
+		"--interface lo --ring 2":      "--ring must be 4 to 4096 MiB",
 	} {
 		var out, errb bytes.Buffer
 		code := run(context.Background(), append([]string{"sensor", "--data", t.TempDir()}, strings.Fields(args)...), nil, &out, &errb)
@@ -267,7 +268,7 @@ func TestLiveRate(t *testing.T) {
 	ns := livetest.Namespace(t)
 	path, _ := simulateCapture(t, simulate.Config{Seed: 7, Devices: 300, Duration: time.Hour, Bulk: 4})
 	filePkts := countPackets(t, path)
-	for _, mbps := range []int{100, 200, 400, 800, 1600, 0} {
+	for _, mbps := range liveRates(t) {
 		st, err := openStore(filepath.Join(t.TempDir(), "data"), slog.New(slog.DiscardHandler), "")
 		if err != nil {
 			t.Fatal(err)
