@@ -205,3 +205,53 @@ func TestStoredPolicyViolations(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoPolicy checks the demo's enforcement story: the imaging zone's
+// rules approved, the rest left for the user, and the next morning's
+// capture raising flow_violation only on devices held to the policy.
+func TestDemoPolicy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole demo")
+	}
+	dir := t.TempDir()
+	var out bytes.Buffer
+	if _, err := prepareDemo(context.Background(), dir, 150, 1, slog.New(slog.DiscardHandler), &out); err != nil {
+		t.Fatal(err)
+	}
+	st, err := openStore(dir, slog.New(slog.DiscardHandler), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	approved, err := st.policies.FindPolicyRules(ctx, cordon.PolicyRuleApproved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	suggested, err := st.policies.FindPolicyRules(ctx, cordon.PolicyRuleSuggested)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(approved) == 0 || len(suggested) == 0 {
+		t.Fatalf("%d rules approved, %d left suggested; want some of each\n%s", len(approved), len(suggested), out.String())
+	}
+	vs, err := findOpenAlerts(ctx, st, detect.KindFlowViolation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) == 0 {
+		t.Fatalf("the next morning's capture raised no flow_violation\n%s", out.String())
+	}
+	for _, a := range vs {
+		if a.Device == nil {
+			t.Fatalf("violation without a device: %+v", a)
+		}
+		p, err := st.policyServer().Device(ctx, a.Device.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.UnderPolicy {
+			t.Errorf("violation %q on %s, which is not held to the policy", a.Subject, a.Device.Key)
+		}
+	}
+}
