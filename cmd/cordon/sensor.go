@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-
 )
 
 // runSensor captures from a live interface into the local register until
