@@ -70,3 +70,25 @@ func FuzzReadPolicy(f *testing.F) {
 		}
 	})
 }
+
+// TestValidateZonesField checks that each refusal names the zone and field
+// at fault, which the zone editor marks.
+func TestValidateZonesField(t *testing.T) {
+	ok := ZoneSpec{Name: "a"}
+	for _, c := range []struct {
+		specs []ZoneSpec
+		field string
+	}{
+		{[]ZoneSpec{{Name: " "}}, "zones[0].name"},
+		{[]ZoneSpec{ok, {Name: "b", Kind: "internet"}}, "zones[1].kind"},
+		{[]ZoneSpec{ok, {Name: "b", Subnets: []string{"10.1/16"}}}, "zones[1].subnets"},
+		{[]ZoneSpec{{Name: "b", VLANs: []uint16{4095}}}, "zones[0].vlans"},
+		{[]ZoneSpec{{Name: "b", Categories: []string{"toaster"}}}, "zones[0].categories"},
+		{[]ZoneSpec{ok, {Name: "b"}, ok}, "zones[2].name"},
+	} {
+		err := ValidateZones(c.specs)
+		if cordon.ErrorCode(err) != cordon.EINVALID || cordon.ErrorField(err) != c.field {
+			t.Errorf("%+v: %v (field %q), want field %q", c.specs, err, cordon.ErrorField(err), c.field)
+		}
+	}
+}

@@ -50,7 +50,8 @@ func ParseZones(r io.Reader) ([]ZoneSpec, error) {
 }
 
 // ValidateZones reports the first invalid spec as an EINVALID error naming
-// the zone and the field.
+// the zone and the field; its Field is "zones[i].field" (a name declared
+// twice is reported at its second place).
 func ValidateZones(specs []ZoneSpec) error {
 	if len(specs) > maxZoneSpecs {
 		return cordon.Errorf(cordon.EINVALID, "Zones file: %d zones; at most %d.", len(specs), maxZoneSpecs)
@@ -58,33 +59,36 @@ func ValidateZones(specs []ZoneSpec) error {
 	names := map[string]bool{}
 	for i, s := range specs {
 		where := fmt.Sprintf("Zone %d", i+1)
+		bad := func(field, format string, args ...any) error {
+			return cordon.Invalidf(fmt.Sprintf("zones[%d].%s", i, field), "%s: "+format, append([]any{where}, args...)...)
+		}
 		if strings.TrimSpace(s.Name) == "" {
-			return cordon.Errorf(cordon.EINVALID, "%s: name is empty.", where)
+			return bad("name", "name is empty.")
 		}
 		where += fmt.Sprintf(" (%q)", s.Name)
 		if len(s.Name) > 100 {
-			return cordon.Errorf(cordon.EINVALID, "%s: name is longer than 100 bytes.", where)
+			return bad("name", "name is longer than 100 bytes.")
 		}
 		if names[s.Name] {
-			return cordon.Errorf(cordon.EINVALID, "%s: a zone of that name is declared twice.", where)
+			return bad("name", "a zone of that name is declared twice.")
 		}
 		names[s.Name] = true
 		if s.Kind != "" && !slices.Contains(DeclarableKinds, s.Kind) {
-			return cordon.Errorf(cordon.EINVALID, "%s: kind %q is not one of %s.", where, s.Kind, strings.Join(DeclarableKinds, ", "))
+			return bad("kind", "kind %q is not one of %s.", s.Kind, strings.Join(DeclarableKinds, ", "))
 		}
 		for _, p := range s.Subnets {
 			if _, err := netip.ParsePrefix(p); err != nil {
-				return cordon.Errorf(cordon.EINVALID, "%s: subnet %q is not an address prefix such as 10.1.80.0/24.", where, p)
+				return bad("subnets", "subnet %q is not an address prefix such as 10.1.80.0/24.", p)
 			}
 		}
 		for _, v := range s.VLANs {
 			if v == 0 || v > 4094 {
-				return cordon.Errorf(cordon.EINVALID, "%s: VLAN %d is outside 1-4094.", where, v)
+				return bad("vlans", "VLAN %d is outside 1-4094.", v)
 			}
 		}
 		for _, c := range s.Categories {
 			if !slices.Contains(cordon.Categories, c) {
-				return cordon.Errorf(cordon.EINVALID, "%s: category %q is not a device category.", where, c)
+				return bad("categories", "category %q is not a device category.", c)
 			}
 		}
 	}

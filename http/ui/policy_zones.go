@@ -183,7 +183,7 @@ func (h *Handler) handlePolicyZoneSave(w http.ResponseWriter, r *http.Request, u
 			specs[at] = spec
 		}
 		if err := policy.ValidateZones(specs); err != nil {
-			form.Field = zoneErrorField(cordon.ErrorMessage(err), at, spec.Name)
+			form.Field = zoneField(cordon.ErrorField(err), specs, at)
 			h.renderPolicyZones(w, r, u, http.StatusBadRequest, form, cordon.ErrorMessage(err), "")
 			return
 		}
@@ -247,24 +247,18 @@ func splitList(s string) []string {
 	return out
 }
 
-// zoneErrorField names the input a ValidateZones message about the zone
-// at index at, named name, is about; "" when it is about another zone. A
-// name declared twice is reported at its second place, which may be
-// another zone's.
-func zoneErrorField(msg string, at int, name string) string {
-	if strings.Contains(msg, "declared twice") && strings.Contains(msg, fmt.Sprintf("(%q)", name)) {
-		return "name"
-	}
-	if !strings.HasPrefix(msg, fmt.Sprintf("Zone %d ", at+1)) && !strings.HasPrefix(msg, fmt.Sprintf("Zone %d:", at+1)) {
+// zoneField is the input of the zone at index at that a ValidateZones
+// error field ("zones[i].kind") is about; "" when it is about another
+// zone, except for a name this zone now shares with a later one, which
+// is reported at the later place.
+func zoneField(errField string, specs []policy.ZoneSpec, at int) string {
+	var i int
+	var field string
+	if n, _ := fmt.Sscanf(strings.Replace(errField, "].", "] ", 1), "zones[%d] %s", &i, &field); n != 2 {
 		return ""
 	}
-	for _, c := range []struct{ text, field string }{
-		{": name ", "name"}, {"declared twice", "name"}, {": kind ", "kind"}, {": subnet ", "subnets"},
-		{": VLAN ", "vlans"}, {": category ", "categories"},
-	} {
-		if strings.Contains(msg, c.text) {
-			return c.field
-		}
+	if i == at || field == "name" && i < len(specs) && specs[i].Name == specs[at].Name {
+		return field
 	}
 	return ""
 }

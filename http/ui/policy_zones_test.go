@@ -165,30 +165,6 @@ func zonesEqual(a, b []policy.ZoneSpec) bool {
 	})
 }
 
-func TestZoneErrorField(t *testing.T) {
-	for _, c := range []struct {
-		msg, name string
-		at        int
-		want      string
-	}{
-		{`Zone 2 ("x"): subnet "a" is not an address prefix such as 10.1.80.0/24.`, "x", 1, "subnets"},
-		{`Zone 2 ("x"): subnet "a" is not an address prefix such as 10.1.80.0/24.`, "x", 0, ""},
-		{`Zone 12 ("x"): VLAN 0 is outside 1-4094.`, "x", 1, ""},
-		{`Zone 12 ("x"): VLAN 0 is outside 1-4094.`, "x", 11, "vlans"},
-		{`Zone 1: name is empty.`, "x", 0, "name"},
-		{`Zone 3 ("a"): a zone of that name is declared twice.`, "x", 2, "name"},
-		{`Zone 1 ("a"): kind "b" is not one of modality.`, "x", 0, "kind"},
-		{`Zone 1 ("a"): category "b" is not a device category.`, "x", 0, "categories"},
-		{`Zones file: 10001 zones; at most 10000.`, "x", 0, ""},
-		{`Zone 3 ("a"): a zone of that name is declared twice.`, "a", 0, "name"},
-		{`Zone 3 ("a"): a zone of that name is declared twice.`, "b", 0, ""},
-	} {
-		if got := zoneErrorField(c.msg, c.at, c.name); got != c.want {
-			t.Errorf("zoneErrorField(%q, %d, %q) = %q, want %q", c.msg, c.at, c.name, got, c.want)
-		}
-	}
-}
-
 // FuzzZoneForm feeds the zone form's reader arbitrary text: it must never
 // panic, its lists must hold no empty or separator-bearing items, and a
 // zone it accepts must pass or fail validation cleanly.
