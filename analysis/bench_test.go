@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/cordonsec/cordon/capture"
+	"github.com/cordonsec/cordon/detect"
+	"github.com/cordonsec/cordon/policy"
 	"github.com/cordonsec/cordon/sensor/decode"
 	"github.com/cordonsec/cordon/simulate"
 )
@@ -126,5 +128,51 @@ func BenchmarkAnalyzeNoDetect(b *testing.B) {
 		}
 		n = res.Stats.Packets
 	}
+	report(b, n)
+}
+
+// BenchmarkAnalyzePolicy is BenchmarkAnalyze with an approved network
+// policy in force (flow_violation): the capture's own suggested policy
+// with every other rule taken out, so that the enforcer both allows and
+// forbids on the way. Against BenchmarkAnalyze it is what holding traffic
+// to a policy costs inline.
+func BenchmarkAnalyzePolicy(b *testing.B) {
+	path := benchPath(b)
+	res, err := Run(context.Background(), []string{path}, Options{NoDetect: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := policy.Suggest(policy.DevicesFrom(res.Devices), res.Conversations, policy.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	kept := p.Rules[:0]
+	for i, r := range p.Rules {
+		if i%2 == 0 {
+			kept = append(kept, r)
+		}
+	}
+	p.Rules = kept
+	cfg := &detect.Config{Policy: policy.NewEnforcer(p, false)}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n uint64
+	var violations int
+	for i := 0; i < b.N; i++ {
+		res, err := Run(context.Background(), []string{path}, Options{Detect: cfg})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, violations = res.Stats.Packets, 0
+		for _, a := range res.Alerts {
+			if a.Kind == detect.KindFlowViolation {
+				violations++
+			}
+		}
+	}
+	if violations == 0 {
+		b.Fatal("no flow_violation: the policy was not enforced")
+	}
+	b.ReportMetric(float64(violations), "violations")
 	report(b, n)
 }

@@ -120,7 +120,7 @@ func (e *Enforcer) Forbids(src, dst netip.Addr, proto string, port uint16, t tim
 	if !srcHeld && !dstHeld {
 		return "", false, false
 	}
-	if e.allow.allows([]netip.Addr{src}, []netip.Addr{dst}, port, proto, t) {
+	if until, ok := e.allow[allowKey{src, dst, port, proto}]; ok && (until.IsZero() || t.Before(until)) {
 		return "", false, false
 	}
 	return e.zoneName(src) + " → " + e.zoneName(dst), !srcHeld, true
