@@ -258,8 +258,14 @@ type LifecycleFilter struct {
 	Category  string
 	Medical   *bool
 	DeviceIDs []int64 // at most 1000
-	Offset    int
-	Limit     int // 0 means the store's default page
+	// AfterID, when not 0, selects the devices with an ID above it, as
+	// the other conditions do: the total counts only those. A read of the
+	// whole register passes the last ID of each page to get the next
+	// (keyset paging), because with an Offset the store steps over every
+	// row before the page again. EINVALID when negative.
+	AfterID int64
+	Offset  int
+	Limit   int // 0 means the store's default page
 }
 
 // LifecycleService keeps each device's commissioning, planned replacement

