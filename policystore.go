@@ -42,8 +42,10 @@ type PolicyLearning struct {
 	Zones         json.RawMessage `json:"zones"`
 	Matrix        json.RawMessage `json:"matrix"`
 	ZoneSpecs     json.RawMessage `json:"zone_specs"`
-	LearnedBy     string          `json:"learned_by"`
-	LearnedAt     time.Time       `json:"learned_at"`
+	// BySubnet says the automatic zones were split by /24 subnet.
+	BySubnet  bool      `json:"by_subnet"`
+	LearnedBy string    `json:"learned_by"`
+	LearnedAt time.Time `json:"learned_at"`
 }
 
 // PolicyEvidence is the traffic behind a rule or a review item.

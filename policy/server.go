@@ -86,6 +86,7 @@ func (s *Server) Learn(ctx context.Context, req LearnRequest) (*Learning, error)
 	if err != nil {
 		return nil, err
 	}
+	l.Learning.BySubnet = req.BySubnet
 	if err := s.Policies.SaveLearning(ctx, l.Learning, l.Rules, l.Review, l.Baselines); err != nil {
 		return nil, err
 	}

@@ -55,9 +55,9 @@ func (s *PolicyService) SaveLearning(ctx context.Context, l *cordon.PolicyLearni
 	defer tx.Rollback()
 	l.LearnedBy, l.LearnedAt = cordon.Actor(ctx), tx.now
 	if err := tx.QueryRowContext(ctx, `INSERT INTO policy_learnings (window_start, window_end, days, conversations, skipped,
-		zones, matrix, zone_specs, learned_by, learned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		zones, matrix, zone_specs, by_subnet, learned_by, learned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		formatTime(l.WindowStart.UTC()), formatTime(l.WindowEnd.UTC()), l.Days, l.Conversations, int64(l.Skipped),
-		rawOr(l.Zones, "[]"), rawOr(l.Matrix, "[]"), rawOr(l.ZoneSpecs, "[]"), l.LearnedBy, formatTime(l.LearnedAt)).Scan(&l.ID); err != nil {
+		rawOr(l.Zones, "[]"), rawOr(l.Matrix, "[]"), rawOr(l.ZoneSpecs, "[]"), l.BySubnet, l.LearnedBy, formatTime(l.LearnedAt)).Scan(&l.ID); err != nil {
 		return wrap("save policy learning", err)
 	}
 	// Only the latest run is kept: the decisions live on the rules.
@@ -152,8 +152,8 @@ func (s *PolicyService) PolicyLearning(ctx context.Context) (*cordon.PolicyLearn
 	var start, end, at, zones, matrix, specs string
 	var skipped int64
 	err = tx.QueryRowContext(ctx, `SELECT id, window_start, window_end, days, conversations, skipped, zones, matrix,
-		zone_specs, learned_by, learned_at FROM policy_learnings ORDER BY id DESC LIMIT 1`).Scan(&l.ID, &start, &end,
-		&l.Days, &l.Conversations, &skipped, &zones, &matrix, &specs, &l.LearnedBy, &at)
+		zone_specs, by_subnet, learned_by, learned_at FROM policy_learnings ORDER BY id DESC LIMIT 1`).Scan(&l.ID, &start, &end,
+		&l.Days, &l.Conversations, &skipped, &zones, &matrix, &specs, &l.BySubnet, &l.LearnedBy, &at)
 	if err == sql.ErrNoRows {
 		return nil, cordon.Errorf(cordon.ENOTFOUND, "No policy has been learned yet: run a learning window first.")
 	} else if err != nil {

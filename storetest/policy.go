@@ -64,6 +64,7 @@ func testPolicy(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("LearnApproveRelearn", func(t *testing.T) {
 		e := policy(t)
 		l, rules, review, bases := policyRun()
+		l.BySubnet = true
 		must(t, e.Policies.SaveLearning(e.ctx, l, rules, review, bases))
 		if l.ID == 0 || l.LearnedBy != "alice" || !l.LearnedAt.Equal(Epoch) || rules[0].ID == 0 || review[0].ID == 0 {
 			t.Fatalf("learning = %+v, rule %d, review %d", l, rules[0].ID, review[0].ID)
@@ -73,7 +74,7 @@ func testPolicy(t *testing.T, open func(tb testing.TB) *Store) {
 		}
 		got, err := e.Policies.PolicyLearning(e.sys)
 		must(t, err)
-		if got.Days != 7 || !got.WindowStart.Equal(l.WindowStart) || !strings.Contains(string(got.Zones), "modalities") {
+		if got.Days != 7 || !got.BySubnet || !got.WindowStart.Equal(l.WindowStart) || !strings.Contains(string(got.Zones), "modalities") {
 			t.Errorf("stored learning = %+v", got)
 		}
 		if sug := byState(t, e, cordon.PolicyRuleSuggested); len(sug) != 2 || sug[0].Port != 104 || sug[0].Evidence.Flows != 12 {

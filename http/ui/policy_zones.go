@@ -145,9 +145,9 @@ func (h *Handler) handlePolicyZoneSave(w http.ResponseWriter, r *http.Request, u
 		return
 	}
 	var current int64
-	days := policy.DefaultLearnDays
+	days, bySubnet := policy.DefaultLearnDays, false
 	if l != nil {
-		current, days = l.ID, l.Days
+		current, days, bySubnet = l.ID, l.Days, l.BySubnet
 	}
 	if f.Get("learning") != strconv.FormatInt(current, 10) {
 		h.renderPolicyZones(w, r, u, http.StatusConflict, form,
@@ -188,7 +188,7 @@ func (h *Handler) handlePolicyZoneSave(w http.ResponseWriter, r *http.Request, u
 			return
 		}
 	}
-	if _, err := ps.Learn(r.Context(), policy.LearnRequest{Days: days, Zones: specs}); err != nil {
+	if _, err := ps.Learn(r.Context(), policy.LearnRequest{Days: days, Zones: specs, BySubnet: bySubnet}); err != nil {
 		if cordon.ErrorCode(err) == cordon.EINVALID {
 			h.renderPolicyZones(w, r, u, http.StatusBadRequest, form, cordon.ErrorMessage(err), "")
 			return

@@ -76,9 +76,10 @@ func TestPolicyZones(t *testing.T) {
 		t.Errorf("zone table after adding: banner, subnets or two members (CT by subnet, pump by key) missing\n%s", pageSection(r.body, "declared"))
 	}
 
-	// Learned again through the JSON box with a window of 7 days, the
-	// editor keeps that window and shows the zones the box declared.
-	r = e.post("analyst1", "/policy/learn", url.Values{"days": {"7"}, "zones": {`[{"name": "radiology", "kind": "modality", "subnets": ["10.1.2.0/24"]}, {"name": "ward-7", "categories": ["infusion_pump"]}]`}})
+	// Learned again through the JSON box with a window of 7 days and the
+	// automatic zones split by subnet, the editor keeps both and shows
+	// the zones the box declared.
+	r = e.post("analyst1", "/policy/learn", url.Values{"days": {"7"}, "by_subnet": {"1"}, "zones": {`[{"name": "radiology", "kind": "modality", "subnets": ["10.1.2.0/24"]}, {"name": "ward-7", "categories": ["infusion_pump"]}]`}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("learn with JSON zones = %d", r.status)
 	}
@@ -135,6 +136,9 @@ func TestPolicyZones(t *testing.T) {
 		{Name: "ward-7", Categories: []string{cordon.CategoryInfusionPump}}}
 	if newID == id || days != 7 || !zonesEqual(specs, want) {
 		t.Errorf("after rename: learning %d (was %d), %d days, zones %+v", newID, id, days, specs)
+	}
+	if l, err := sqlite.NewPolicyService(e.db).PolicyLearning(context.Background()); err != nil || !l.BySubnet {
+		t.Errorf("after rename the automatic zones are no longer split by subnet: %+v, %v", l, err)
 	}
 
 	// A form read from an older learning is refused, not applied.
