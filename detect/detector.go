@@ -86,6 +86,7 @@ type cand struct {
 	peer     netip.Addr
 	peerName string
 	kindFile bool // file share: approved servers and server peers pass
+	tunnel   bool // a channel to the internet: the allow-list approves it
 }
 
 // span is when patient data was seen at an endpoint.

@@ -89,6 +89,9 @@ func (d *Detector) keep(c *cand, dev *cordon.Device, r *resolver) bool {
 			return false
 		}
 	}
+	if c.tunnel {
+		return !d.cfg.allowed(dev, c.peer, c.peerName)
+	}
 	switch c.kind {
 	case KindInternetWeb:
 		return !d.cfg.allowed(dev, c.peer, c.peerName)

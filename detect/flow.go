@@ -67,6 +67,7 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 				title: "Reaches the web outside its allowed endpoints (" + peer + ")", peer: s.IP, peerName: name},
 				f.First, desc())
 		}
+		d.outboundTunnel(f, client, name, peer, desc)
 		if !(f.Proto == "udp" && (s.Port == 53 || s.Port == 123)) {
 			d.beacon(client, s.IP, s.Port, f.Proto, f.First, name)
 		}
@@ -105,6 +106,7 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 					title: what + " reaches it from " + c.IP.String() + ", not an approved jump host", peer: c.IP},
 					f.First, desc())
 			}
+			d.openSession(f, server, what, desc)
 		}
 	}
 
