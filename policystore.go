@@ -120,6 +120,12 @@ type PolicyReview struct {
 	Rule int64 `json:"rule,omitempty"`
 }
 
+// Signature identifies the flow of a review item, so that a flow learned
+// again is recognised as one an analyst already approved into a rule.
+func (v *PolicyReview) Signature() string {
+	return strings.Join([]string{v.Kind, v.Src, v.Dst, v.Proto, strconv.Itoa(int(v.Port)), v.App}, "|")
+}
+
 // PolicyBaseline is a learned communication pattern of one device
 // (Scope "device", Key the device key) or one model (Scope "model", Key
 // "manufacturer/model"). Data holds policy.Baseline or policy.ModelBaseline.
@@ -169,7 +175,8 @@ type PolicyService interface {
 	// SaveLearning stores a learning run: it replaces the previous zones,
 	// matrix, baselines, open review items and still-suggested rules, keeps
 	// every decided rule, and skips suggestions whose Signature matches a
-	// decided rule. Sets l's ID, LearnedBy and LearnedAt and each stored
+	// decided rule and review items whose Signature matches one already
+	// approved into a rule. Sets l's ID, LearnedBy and LearnedAt and each stored
 	// rule's and review item's ID. Audited as "policy.learn".
 	SaveLearning(ctx context.Context, l *PolicyLearning, rules []*PolicyRule, review []*PolicyReview, baselines []*PolicyBaseline) error
 	// PolicyLearning returns the latest learning run, or ENOTFOUND.

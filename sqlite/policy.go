@@ -96,8 +96,28 @@ func (s *PolicyService) SaveLearning(ctx context.Context, l *cordon.PolicyLearni
 		}
 		stored++
 	}
+	approved := map[string]bool{}
+	if rows, err = tx.QueryContext(ctx, `SELECT body FROM policy_review WHERE rule_id <> 0`); err != nil {
+		return wrap("save policy learning", err)
+	}
+	for rows.Next() {
+		var body string
+		var v cordon.PolicyReview
+		if err := rows.Scan(&body); err != nil {
+			rows.Close()
+			return wrap("save policy learning", err)
+		}
+		if err := json.Unmarshal([]byte(body), &v); err != nil {
+			rows.Close()
+			return wrap("save policy learning", err)
+		}
+		approved[v.Signature()] = true
+	}
+	if err := rows.Close(); err != nil {
+		return wrap("save policy learning", err)
+	}
 	for _, v := range review {
-		if v == nil {
+		if v == nil || approved[v.Signature()] {
 			continue
 		}
 		v.ID, v.Rule = 0, 0

@@ -168,18 +168,22 @@ func testPolicy(t *testing.T, open func(tb testing.TB) *Store) {
 		if got := e.audited(t, "policy:review:"+strconv.FormatInt(rv[0].ID, 10)); len(got) != 0 {
 			t.Errorf("refused approval audited: %v", got)
 		}
-		// The approved review item stays, linked to its rule, after relearning.
+		// The approved review item stays, linked to its rule, after
+		// relearning, and the same flow learned again is not reopened.
+		sig := rv[1].Signature()
 		l2, rules2, review2, bases2 := policyRun()
 		must(t, e.Policies.SaveLearning(e.ctx, l2, rules2, review2, bases2))
 		rv, _ = e.Policies.FindPolicyReview(e.sys)
-		linked := 0
+		linked, again := 0, 0
 		for _, v := range rv {
 			if v.Rule == r.ID {
 				linked++
+			} else if v.Signature() == sig {
+				again++
 			}
 		}
-		if linked != 1 {
-			t.Errorf("review after relearning = %+v", rv)
+		if linked != 1 || again != 0 {
+			t.Errorf("review after relearning: %d linked to the rule, %d open again for the same flow; %+v", linked, again, rv)
 		}
 	})
 
