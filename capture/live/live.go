@@ -54,6 +54,9 @@ var (
 	ErrNoInterface = errors.New("no such network interface")
 	ErrPermission  = errors.New("capturing needs root or the CAP_NET_RAW capability")
 	ErrTimeout     = errors.New("no packet within the timeout")
+	// ErrCorruptBlock is a ring block whose packet headers point outside
+	// it; its remaining packets are skipped and the next Next goes on.
+	ErrCorruptBlock = errors.New("corrupt ring block")
 )
 
 // Stats counts what the kernel delivered and dropped since Open.
@@ -78,7 +81,7 @@ type Handle struct {
 	inBlock bool   // the current block is ours (status TP_STATUS_USER)
 	left    uint32 // packets left in the current block
 	next    int    // offset of the next packet in the current block
-	vlanBuf []byte // a packet with its VLAN tag put back
+	vlanBuf []byte // a tagged packet whose frame had no room to take its tag back in place
 
 	mu      sync.Mutex  // held by Next and Close
 	closing atomic.Bool // Close has begun: Next returns
@@ -103,7 +106,7 @@ func Open(iface string, opt Options) (*Handle, error) {
 	if page := os.Getpagesize(); opt.BlockSize%page != 0 {
 		return nil, fmt.Errorf("live: block size %d is not a multiple of the page size %d", opt.BlockSize, page)
 	}
-	if opt.SnapLen+128 > opt.BlockSize {
+	if opt.SnapLen+frameOverhead > opt.BlockSize {
 		return nil, fmt.Errorf("live: snap length %d does not fit a %d-byte block", opt.SnapLen, opt.BlockSize)
 	}
 	prog, err := bpf.Parse(opt.Filter, uint32(opt.SnapLen))
@@ -157,6 +160,10 @@ func (h *Handle) setup(ifindex int, prog []bpf.Instruction, opt Options) error {
 	if err := unix.SetsockoptInt(h.fd, unix.SOL_PACKET, unix.PACKET_VERSION, unix.TPACKET_V3); err != nil {
 		return fmt.Errorf("TPACKET_V3 not supported: %w", err)
 	}
+	// Room for 4 more bytes before each frame, as libpcap asks, so that
+	// read puts 802.1Q tags back in place. A kernel that refused would only
+	// make read copy tagged frames, so the error is not fatal.
+	_ = unix.SetsockoptInt(h.fd, unix.SOL_PACKET, unix.PACKET_RESERVE, vlanTagLen)
 	filter := make([]unix.SockFilter, len(prog))
 	for i, in := range prog {
 		filter[i] = unix.SockFilter{Code: in.Op, Jt: in.Jt, Jf: in.Jf, K: in.K}
@@ -207,6 +214,7 @@ func (h *Handle) Link() capture.LinkType { return capture.LinkEthernet }
 
 // Block descriptor and packet header offsets (linux/if_packet.h).
 const (
+	blkHdrLen   = 48 // BLK_HDR_LEN: tpacket_block_desc, 8-byte aligned
 	blkStatus   = 8  // tpacket_block_desc.hdr.bh1.block_status
 	blkNumPkts  = 12 // .num_pkts
 	blkFirstPkt = 16 // .offset_to_first_pkt
@@ -220,14 +228,30 @@ const (
 	pktMac     = 24 // tp_mac (u16)
 	pktVlanTCI = 32 // hv1.tp_vlan_tci
 	pktVlanTP  = 36 // hv1.tp_vlan_tpid (u16)
+
+	// pktHdrLen is TPACKET3_HDRLEN: the packet header, 8-byte aligned,
+	// then the sockaddr_ll the kernel writes after it. Bytes from there to
+	// tp_mac are padding the kernel leaves free (TPACKET_ALIGN, then
+	// PACKET_RESERVE), which read may use.
+	pktHdrLen = 48 + 20
+
+	// frameOverhead is what a block spends on an Ethernet frame besides the
+	// frame: the block header, then the frame's tp_mac (af_packet.c
+	// tpacket_rcv: TPACKET_ALIGN(pktHdrLen + 16) + the reserve - 14, so 86).
+	// A snap length beyond BlockSize - frameOverhead would be cut short.
+	frameOverhead = blkHdrLen + 96 + vlanTagLen - 14
+
+	vlanTagLen = 4  // an 802.1Q or 802.1ad tag: TPID then TCI
+	macAddrs   = 12 // destination and source addresses, before the tag
 )
 
 func (h *Handle) status(block int) *uint32 {
 	return (*uint32)(unsafe.Pointer(&h.ring[block*h.bsize+blkStatus]))
 }
 
-// Next fills p with the next packet. p.Data is valid until the next call to
-// Next or Close. It returns ErrTimeout when no packet came within the
+// Next fills p with the next packet. p.Data points into the ring, and is
+// valid until the next call to Next or Close, when its block may go back
+// to the kernel. It returns ErrTimeout when no packet came within the
 // timeout and io.EOF once the handle is closed.
 func (h *Handle) Next(p *capture.Packet) error {
 	h.mu.Lock()
@@ -237,8 +261,7 @@ func (h *Handle) Next(p *capture.Packet) error {
 			return io.EOF
 		}
 		if h.inBlock && h.left > 0 {
-			h.read(p)
-			return nil
+			return h.read(p)
 		}
 		if h.inBlock {
 			// Hand the finished block back only now: the previous packet's
@@ -268,37 +291,6 @@ func (h *Handle) Next(p *capture.Packet) error {
 			}
 		}
 	}
-}
-
-// read takes the packet at h.next.
-func (h *Handle) read(p *capture.Packet) {
-	r := h.ring[h.next:]
-	ne := binary.NativeEndian
-	mac := int(ne.Uint16(r[pktMac:]))
-	snap := int(ne.Uint32(r[pktSnaplen:]))
-	data := r[mac : mac+snap]
-	orig := int(ne.Uint32(r[pktLen:]))
-	if st := ne.Uint32(r[pktStatus:]); st&unix.TP_STATUS_VLAN_VALID != 0 && len(data) >= 12 {
-		// The kernel took the 802.1Q tag out of the frame; put it back so
-		// the packet reads as it did on the wire.
-		tpid := uint16(0x8100)
-		if st&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
-			tpid = ne.Uint16(r[pktVlanTP:])
-		}
-		b := append(h.vlanBuf[:0], data[:12]...)
-		b = binary.BigEndian.AppendUint16(b, tpid)
-		b = binary.BigEndian.AppendUint16(b, uint16(ne.Uint32(r[pktVlanTCI:])))
-		h.vlanBuf = append(b, data[12:]...)
-		data = h.vlanBuf
-		orig += 4
-	}
-	p.Time = time.Unix(int64(ne.Uint32(r[pktSec:])), int64(ne.Uint32(r[pktNsec:])))
-	p.Link = capture.LinkEthernet
-	p.Data = data
-	p.OrigLen = orig
-	p.Interface, p.Offset = 0, 0
-	h.left--
-	h.next += int(ne.Uint32(r[pktNext:]))
 }
 
 // Stats returns the kernel's counters since Open.

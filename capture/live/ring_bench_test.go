@@ -5,9 +5,8 @@ package live
 import (
 	"bytes"
 	"encoding/binary"
-	"fmt"
-	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,174 +18,158 @@ import (
 	"github.com/cordonsec/cordon/simulate"
 )
 
-// The ring is read from memory here: memRing lays a capture's frames out
-// in TPACKET_V3 blocks byte for byte as the kernel does (linux
-// net/packet/af_packet.c), so that Next and read run exactly as on a
-// live socket, without privileges and without the kernel's share of the
-// cost.
-const (
-	blkHdrLen = 48 // BLK_HDR_LEN: tpacket_block_desc, 8-byte aligned
-	// tp_mac of an Ethernet frame: TPACKET_ALIGN(TPACKET3_HDRLEN (68) +
-	// max(maclen 14, 16)) - maclen.
-	memMac = 82
-)
-
-// ringFrame is one packet as it was on the wire.
-type ringFrame struct {
-	time time.Time
-	data []byte
-	orig int
-}
-
-// memRing returns the frames laid out in blocks of bsize bytes, every block
-// handed to user space (TP_STATUS_USER), and the number of blocks.
-// 802.1Q and 802.1ad tags are taken out of the frame into the packet
-// header, as the kernel does before a packet reaches the ring.
-func memRing(frames []ringFrame, bsize int) ([]byte, int, error) {
-	ne := binary.NativeEndian
-	var ring []byte
-	block, off, prev, npkts := -1, 0, 0, uint32(0)
-	closeBlock := func() {
-		if block < 0 {
-			return
-		}
-		b := ring[block*bsize:]
-		ne.PutUint32(b[blkStatus:], unix.TP_STATUS_USER)
-		ne.PutUint32(b[blkNumPkts:], npkts)
-		ne.PutUint32(b[blkFirstPkt:], blkHdrLen)
-		ne.PutUint32(b[20:], uint32(off)) // blk_len
-		ne.PutUint32(ring[block*bsize+prev+pktNext:], 0)
-	}
-	for _, f := range frames {
-		data, orig, status := f.data, f.orig, uint32(unix.TP_STATUS_USER)
-		var tci, tpid uint16
-		if len(data) >= 18 {
-			if t := binary.BigEndian.Uint16(data[12:]); t == 0x8100 || t == 0x88a8 {
-				tpid, tci = t, binary.BigEndian.Uint16(data[14:])
-				data = append(append([]byte{}, data[:12]...), data[16:]...)
-				orig -= 4
-				status |= unix.TP_STATUS_VLAN_VALID | unix.TP_STATUS_VLAN_TPID_VALID
-			}
-		}
-		size := (memMac + len(data) + 7) &^ 7 // TOTAL_PKT_LEN_INCL_ALIGN
-		if blkHdrLen+size >= bsize {
-			return nil, 0, fmt.Errorf("a %d-byte frame does not fit a %d-byte block", len(f.data), bsize)
-		}
-		if block < 0 || off+size >= bsize {
-			closeBlock()
-			block++
-			ring = append(ring, make([]byte, bsize)...)
-			off, prev, npkts = blkHdrLen, blkHdrLen, 0
-		}
-		h := ring[block*bsize+off:]
-		ne.PutUint32(h[pktNext:], uint32(size))
-		ne.PutUint32(h[pktSec:], uint32(f.time.Unix()))
-		ne.PutUint32(h[pktNsec:], uint32(f.time.Nanosecond()))
-		ne.PutUint32(h[pktSnaplen:], uint32(len(data)))
-		ne.PutUint32(h[pktLen:], uint32(orig))
-		ne.PutUint32(h[pktStatus:], status)
-		ne.PutUint16(h[pktMac:], memMac)
-		ne.PutUint16(h[26:], memMac+14) // tp_net
-		ne.PutUint32(h[pktVlanTCI:], uint32(tci))
-		ne.PutUint16(h[pktVlanTP:], tpid)
-		copy(h[memMac:], data)
-		prev, off = off, off+size
-		npkts++
-	}
-	closeBlock()
-	return ring, block + 1, nil
-}
-
-// memHandle is a Handle over an in-memory ring. It has no socket: a Next
-// that found no block to read would poll fd -1, so callers read exactly
-// the packets the ring holds, then call rewind.
-func memHandle(ring []byte, bsize, nblocks int) *Handle {
-	return &Handle{iface: "memory", fd: -1, wake: -1, ring: ring, bsize: bsize, nblocks: nblocks, timeout: time.Millisecond}
-}
-
-// rewind hands every block back to user space, as if the kernel had
-// filled the ring again, and starts reading at the first.
-func (h *Handle) rewind() {
-	for i := range h.nblocks {
-		atomic.StoreUint32(h.status(i), unix.TP_STATUS_USER)
-	}
-	h.block, h.inBlock, h.left, h.next = 0, false, 0, 0
-}
-
-// readFrames reads a capture into memory.
-func readFrames(r capture.Reader) ([]ringFrame, error) {
-	var (
-		frames []ringFrame
-		p      capture.Packet
-	)
-	for {
-		err := r.Next(&p)
-		if err == io.EOF {
-			return frames, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		frames = append(frames, ringFrame{time: p.Time, data: bytes.Clone(p.Data), orig: p.OrigLen})
-	}
-}
-
-// simulatedFrames generates a simulated hospital into memory.
-func simulatedFrames(cfg simulate.Config) ([]ringFrame, error) {
-	var buf bytes.Buffer
-	if _, err := simulate.Generate(cfg, &buf); err != nil {
-		return nil, err
-	}
-	r, err := capture.NewReader(&buf, "simulated")
-	if err != nil {
-		return nil, err
-	}
-	return readFrames(r)
-}
-
 // TestMemRing reads a simulated capture back through Next from blocks
 // laid out as the kernel lays them, small blocks so that it crosses many,
 // and requires every packet as it was on the wire: same bytes (802.1Q
 // tags put back), length, time, in order, and every block read handed
-// back to the kernel.
+// back to the kernel. Tags go back in place when the frame has the room
+// before it, by a copy when it has not; either way reading writes nothing
+// in the ring but the room and the addresses of tagged frames.
 func TestMemRing(t *testing.T) {
 	frames, err := simulatedFrames(simulate.Config{Seed: 9, Devices: 40, Duration: 5 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const bsize = 64 << 10
-	ring, nblocks, err := memRing(frames, bsize)
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name    string
+		mac     int
+		inPlace bool
+	}{
+		{"Reserve", memMac, true},
+		{"NoReserve", memMac - vlanTagLen, true},
+		{"JustRoom", pktHdrLen + vlanTagLen, true},
+		{"NoRoom", memMacNoRoom, false},
+		{"NoSpare", memMacNoSpare, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const bsize = 64 << 10
+			ring, nblocks, err := memRing(frames, bsize, tc.mac)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if nblocks < 10 {
+				t.Fatalf("only %d blocks: the test would not cross blocks", nblocks)
+			}
+			kernel := bytes.Clone(ring)
+			h := newMemHandle(ring, bsize, nblocks)
+			tagged := 0
+			for pass := range 2 {
+				h.rewind()
+				var p capture.Packet
+				for i, f := range frames {
+					if err := h.Next(&p); err != nil {
+						t.Fatalf("pass %d, packet %d: %v", pass, i, err)
+					}
+					if !bytes.Equal(p.Data, f.data) || p.OrigLen != f.orig || !p.Time.Equal(f.time) || p.Link != capture.LinkEthernet {
+						t.Fatalf("pass %d, packet %d: got %d bytes (orig %d) at %v, want %d (orig %d) at %v",
+							pass, i, len(p.Data), p.OrigLen, p.Time, len(f.data), f.orig, f.time)
+					}
+					isTagged := binary.BigEndian.Uint16(f.data[12:]) == 0x8100
+					if isTagged && pass == 0 {
+						tagged++
+					}
+					// Data stays in the ring unless the tag needed a copy,
+					// and ends with the frame so that appending to it
+					// cannot write over the next one.
+					if want := !isTagged || tc.inPlace; inRing(h.ring, p.Data) != want {
+						t.Fatalf("pass %d, packet %d: data in the ring %v, want %v", pass, i, !want, want)
+					}
+					if inRing(h.ring, p.Data) && cap(p.Data) != len(p.Data) {
+						t.Fatalf("pass %d, packet %d: capacity %d past the frame's %d bytes", pass, i, cap(p.Data), len(p.Data))
+					}
+				}
+				for b := range nblocks - 1 { // the last block is still being read
+					if st := atomic.LoadUint32(h.status(b)); st != unix.TP_STATUS_KERNEL {
+						t.Fatalf("pass %d: block %d of %d not handed back (status %#x)", pass, b, nblocks, st)
+					}
+				}
+				if off := h.changedOutside(kernel); off >= 0 {
+					t.Fatalf("pass %d: reading changed the ring at offset %d (block %d), outside any tag's room", pass, off, off/bsize)
+				}
+			}
+			if tagged == 0 {
+				t.Error("no 802.1Q frame in the capture: the tag restoring path went untested")
+			}
+			if tc.inPlace != (len(h.windows) > 0) {
+				t.Errorf("%d frames with room for their tag, in place %v", len(h.windows), tc.inPlace)
+			}
+		})
 	}
-	if nblocks < 10 {
-		t.Fatalf("only %d blocks: the test would not cross blocks", nblocks)
+}
+
+// TestMemRingCorrupt requires a packet header that points outside its
+// block to be refused, not followed: Next says so, skips the rest of the
+// block and goes on with the next one.
+func TestMemRingCorrupt(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+	tagged := []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x81, 0x00, 0x20, 0x0a, 0x08, 0x00, 0x45, 0}
+	var frames []ringFrame
+	for i := range 60 { // 3 blocks of 4096 bytes
+		frames = append(frames, ringFrame{time: t0.Add(time.Duration(i) * time.Millisecond), data: make([]byte, 180), orig: 180})
+		copy(frames[i].data, tagged)
+		frames[i].data[19] = byte(i)
 	}
-	h := memHandle(ring, bsize, nblocks)
-	tagged := 0
-	for pass := range 2 {
-		h.rewind()
-		var p capture.Packet
-		for i, f := range frames {
-			if err := h.Next(&p); err != nil {
-				t.Fatalf("pass %d, packet %d: %v", pass, i, err)
+	ne := binary.NativeEndian
+	for _, tc := range []struct {
+		name  string
+		field int
+		value uint32
+	}{
+		{"MacPastBlock", pktMac, 0xfff0},
+		{"MacIntoHeader", pktMac, pktHdrLen - 1},
+		{"SnapPastBlock", pktSnaplen, 4000},
+		{"NextPastBlock", pktNext, 8000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const bsize = 4096
+			ring, nblocks, err := memRing(frames, bsize, memMac)
+			if err != nil {
+				t.Fatal(err)
 			}
-			if !bytes.Equal(p.Data, f.data) || p.OrigLen != f.orig || !p.Time.Equal(f.time) || p.Link != capture.LinkEthernet {
-				t.Fatalf("pass %d, packet %d: got %d bytes (orig %d) at %v, want %d (orig %d) at %v",
-					pass, i, len(p.Data), p.OrigLen, p.Time, len(f.data), f.orig, f.time)
+			if nblocks < 3 {
+				t.Fatalf("%d blocks, want 3 or more", nblocks)
 			}
-			if pass == 0 && binary.BigEndian.Uint16(f.data[12:]) == 0x8100 {
-				tagged++
+			h := newMemHandle(ring, bsize, nblocks) // the tag windows of the sound ring
+			// The second packet of block 1 goes wrong.
+			first := bsize + int(ne.Uint32(ring[bsize+blkFirstPkt:]))
+			bad := first + int(ne.Uint32(ring[first+pktNext:]))
+			if tc.field == pktMac {
+				ne.PutUint16(ring[bad+pktMac:], uint16(tc.value))
+			} else {
+				ne.PutUint32(ring[bad+tc.field:], tc.value)
 			}
-		}
-		for b := range nblocks - 1 { // the last block is still being read
-			if st := atomic.LoadUint32(h.status(b)); st != unix.TP_STATUS_KERNEL {
-				t.Fatalf("pass %d: block %d of %d not handed back (status %#x)", pass, b, nblocks, st)
+			inBlock0 := int(ne.Uint32(ring[blkNumPkts:]))
+			inBlock1 := int(ne.Uint32(ring[bsize+blkNumPkts:]))
+			kernel := bytes.Clone(ring)
+			h.rewind()
+			var p capture.Packet
+			// NextPastBlock spoils the packet after the bad one.
+			good := inBlock0 + 2
+			if tc.field == pktNext {
+				good++
 			}
-		}
-	}
-	if tagged == 0 {
-		t.Error("no 802.1Q frame in the capture: the tag restoring path went untested")
+			for i := range good - 1 {
+				if err := h.Next(&p); err != nil {
+					t.Fatalf("packet %d: %v", i, err)
+				}
+				if !bytes.Equal(p.Data, frames[i].data) {
+					t.Fatalf("packet %d: got % x", i, p.Data)
+				}
+			}
+			err = h.Next(&p)
+			if err == nil || !strings.Contains(err.Error(), "corrupt ring block 1") {
+				t.Fatalf("corrupt header: got %v, want an error naming block 1", err)
+			}
+			if err := h.Next(&p); err != nil || !bytes.Equal(p.Data, frames[inBlock0+inBlock1].data) {
+				t.Fatalf("after the corrupt block: got %v, % x, want the first packet of block 2", err, p.Data)
+			}
+			if st := atomic.LoadUint32(h.status(1)); st != unix.TP_STATUS_KERNEL {
+				t.Errorf("corrupt block not handed back (status %#x)", st)
+			}
+			if off := h.changedOutside(kernel); off >= 0 {
+				t.Errorf("reading changed the ring at offset %d, outside any tag's room", off)
+			}
+		})
 	}
 }
 
@@ -211,7 +194,7 @@ var benchRing = sync.OnceValues(func() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	ring, _, err := memRing(frames, benchBlock)
+	ring, _, err := memRing(frames, benchBlock, memMac)
 	return ring, err
 })
 
@@ -223,7 +206,9 @@ const benchBlock = 1 << 20
 // "capture" reads the whole capture laid out in blocks, mostly from
 // memory the CPU caches do not hold; "ring32" reads the first 32 blocks
 // (the ring live.Open maps) again and again, closer to a ring the kernel
-// has just written.
+// has just written. Between iterations, with the timer stopped, rewind
+// rewrites the bytes each tag took back in place, as the kernel would
+// write the frames afresh.
 //
 //	go test ./capture/live -run '^$' -bench Ring -benchmem
 func BenchmarkRing(b *testing.B) {
@@ -238,7 +223,7 @@ func BenchmarkRing(b *testing.B) {
 // benchBlocks reads every packet of ring per iteration.
 func benchBlocks(b *testing.B, ring []byte) {
 	nblocks := len(ring) / benchBlock
-	h := memHandle(ring, benchBlock, nblocks)
+	h := newMemHandle(ring, benchBlock, nblocks)
 	var packets, bits uint64
 	for i := range nblocks {
 		packets += uint64(binary.NativeEndian.Uint32(ring[i*benchBlock+blkNumPkts:]))
@@ -246,7 +231,9 @@ func benchBlocks(b *testing.B, ring []byte) {
 	b.ReportAllocs()
 	var p capture.Packet
 	for b.Loop() {
+		b.StopTimer()
 		h.rewind()
+		b.StartTimer()
 		bits = 0
 		for range packets {
 			if err := h.Next(&p); err != nil {
@@ -263,13 +250,15 @@ func benchBlocks(b *testing.B, ring []byte) {
 
 // FuzzRing lays arbitrary frames out in small blocks and requires Next to
 // give each back as it was: whatever the frame holds (a tag, half a tag,
-// no Ethernet header at all), reading the ring never panics and never
-// alters a packet.
+// no Ethernet header at all) and whatever room the kernel left before it,
+// reading the ring never panics, never alters a packet and writes nothing
+// in the ring but the room and addresses of tagged frames.
 func FuzzRing(f *testing.F) {
 	tagged := []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 0x81, 0x00, 0x20, 0x0a, 0x08, 0x00, 0x45}
-	f.Add(tagged, []byte{0, 3, 200, 1})
-	f.Add([]byte{0x88, 0xa8}, []byte{255, 255, 0})
-	f.Fuzz(func(t *testing.T, data, sizes []byte) {
+	f.Add(tagged, []byte{0, 3, 200, 1}, uint8(memMac-pktHdrLen))
+	f.Add(tagged, []byte{1, 1, 2}, uint8(memMacNoRoom-pktHdrLen))
+	f.Add([]byte{0x88, 0xa8}, []byte{255, 255, 0}, uint8(0))
+	f.Fuzz(func(t *testing.T, data, sizes []byte, room uint8) {
 		if len(data) == 0 || len(sizes) > 1000 {
 			return
 		}
@@ -283,14 +272,15 @@ func FuzzRing(f *testing.F) {
 			frames[i] = ringFrame{time: t0.Add(time.Duration(i) * time.Microsecond), data: frame, orig: len(frame) + i%3}
 		}
 		const bsize = 4096
-		ring, nblocks, err := memRing(frames, bsize)
+		ring, nblocks, err := memRing(frames, bsize, pktHdrLen+int(room%32))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(frames) == 0 {
 			return
 		}
-		h := memHandle(ring, bsize, nblocks)
+		kernel := bytes.Clone(ring)
+		h := newMemHandle(ring, bsize, nblocks)
 		h.rewind()
 		var p capture.Packet
 		for i, fr := range frames {
@@ -300,6 +290,9 @@ func FuzzRing(f *testing.F) {
 			if !bytes.Equal(p.Data, fr.data) || p.OrigLen != fr.orig || !p.Time.Equal(fr.time) {
 				t.Fatalf("packet %d: got % x (orig %d), want % x (orig %d)", i, p.Data, p.OrigLen, fr.data, fr.orig)
 			}
+		}
+		if off := h.changedOutside(kernel); off >= 0 {
+			t.Fatalf("reading changed the ring at offset %d, outside any tag's room", off)
 		}
 	})
 }

@@ -254,6 +254,12 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 			break
 		}
 		err := l.src.Next(&p)
+		if errors.Is(err, live.ErrCorruptBlock) {
+			// The kernel wrote something the reader does not trust: lose
+			// that block's packets, not the capture.
+			l.logger.Error("live capture skipped a ring block", slog.String("interface", l.iface), slog.String("error", err.Error()))
+			continue
+		}
 		if errors.Is(err, live.ErrTimeout) {
 			if !l.now().Before(deadline) {
 				handoff(false)

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -134,14 +136,51 @@ func TestLiveLoopBatches(t *testing.T) {
 }
 
 // errSource fails after some packets, as a capture socket might.
-type errSource struct{ n int }
+// errSource times out n times, then fails with err (default "socket gone").
+type errSource struct {
+	n   int
+	err error
+}
 
 func (s *errSource) Next(p *capture.Packet) error {
 	if s.n == 0 {
-		return errors.New("socket gone")
+		return cmp.Or(s.err, errors.New("socket gone"))
 	}
 	s.n--
 	return live.ErrTimeout
+}
+
+// corruptOnce is a source whose first block is corrupt: the loop skips it
+// and goes on with the packets after it.
+type corruptOnce struct {
+	liveSource
+	done bool
+}
+
+func (s *corruptOnce) Next(p *capture.Packet) error {
+	if !s.done {
+		s.done = true
+		return fmt.Errorf("live: eth9: %w 3: a packet header past the end of the block", live.ErrCorruptBlock)
+	}
+	return s.liveSource.Next(p)
+}
+
+func TestLiveLoopCorruptBlock(t *testing.T) {
+	st, err := openStore(filepath.Join(t.TempDir(), "data"), slog.New(slog.DiscardHandler), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	path, _ := simulateCapture(t, simulate.Config{Seed: 2, Devices: 10, Duration: time.Minute})
+	f, err := capture.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	l := newLiveLoop(st, "eth9", &corruptOnce{liveSource: f}, time.Hour, slog.New(slog.DiscardHandler))
+	if sum, err := l.run(context.Background()); err != nil || sum.Batches != 1 || sum.Packets == 0 {
+		t.Fatalf("after a corrupt block: %+v, %v", sum, err)
+	}
 }
 
 func TestLiveLoopSourceError(t *testing.T) {
