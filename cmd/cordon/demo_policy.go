@@ -91,7 +91,7 @@ func demoApproveImaging(ctx context.Context, st *store, l *policy.Learning, at t
 			continue
 		}
 		if _, err := st.policies.ApprovePolicyRule(actx, r.ID, cordon.PolicyDecision{
-			Justification: "Demo: reviewed with radiology and clinical engineering against the imaging zone's baseline.",
+			Justification: "Demo: reviewed with the zone's clinical lead and clinical engineering against its learned baseline.",
 		}); err != nil {
 			return n, err
 		}
