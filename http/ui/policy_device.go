@@ -55,6 +55,9 @@ func (h *Handler) deviceNetworkPolicy(ctx context.Context, id int64, key string)
 			return nil, fmt.Errorf("ui: device policy: baseline of %s: %w", key, err)
 		}
 		p.Baseline = summarizeBaseline(&lb)
+		if err := h.namePeers(ctx, p.Baseline.Patterns); err != nil {
+			return nil, err
+		}
 	}
 	if h.cfg.Alerts != nil {
 		p.AlertsAvailable = true
@@ -85,11 +88,14 @@ type baselineSummary struct {
 
 // patternRow is one line of a baseline: a peer and service, which way.
 type patternRow struct {
-	Out                 bool // the device opened it
-	Peer, PeerZone      string
-	Service             string
-	Flows               uint64
-	FirstSeen, LastSeen time.Time
+	Out bool // the device opened it
+	// PeerKey is the peer's register key; Peer names it as people do and
+	// PeerURL is its page, once the register knows it.
+	PeerKey, Peer, PeerURL string
+	PeerZone               string
+	Service                string
+	Flows                  uint64
+	FirstSeen, LastSeen    time.Time
 }
 
 func summarizeBaseline(b *policy.Baseline) *baselineSummary {
@@ -117,7 +123,7 @@ func summarizeBaseline(b *policy.Baseline) *baselineSummary {
 		pats, s.MorePatterns = pats[:devicePolicyPatterns], n-devicePolicyPatterns
 	}
 	for _, pt := range pats {
-		s.Patterns = append(s.Patterns, patternRow{Out: pt.Direction == "out", Peer: peerName(pt.Peer), PeerZone: pt.PeerZone,
+		s.Patterns = append(s.Patterns, patternRow{Out: pt.Direction == "out", PeerKey: pt.Peer, Peer: peerName(pt.Peer), PeerZone: pt.PeerZone,
 			Service: service(pt.Proto, pt.Port, pt.App), Flows: pt.Evidence.Flows, FirstSeen: pt.Evidence.FirstSeen, LastSeen: pt.Evidence.LastSeen})
 	}
 	return s
@@ -156,4 +162,30 @@ func peerName(key string) string {
 		return a
 	}
 	return key
+}
+
+// namePeers names the baseline's peers as the register knows them, with
+// a link to each one's page, in one query.
+func (h *Handler) namePeers(ctx context.Context, rows []patternRow) error {
+	keys := make([]string, 0, len(rows))
+	for _, r := range rows {
+		keys = append(keys, r.PeerKey)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	ds, _, err := h.cfg.Devices.FindDevices(ctx, cordon.DeviceFilter{Keys: keys, Limit: len(keys)})
+	if err != nil {
+		return err
+	}
+	byKey := make(map[string]*cordon.DeviceRecord, len(ds))
+	for _, d := range ds {
+		byKey[d.Key] = d
+	}
+	for i := range rows {
+		if d := byKey[rows[i].PeerKey]; d != nil {
+			rows[i].Peer, rows[i].PeerURL = newDeviceRow(d).Name, "/devices/"+strconv.FormatInt(d.ID, 10)
+		}
+	}
+	return nil
 }

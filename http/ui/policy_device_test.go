@@ -61,6 +61,10 @@ func TestDevicePolicySection(t *testing.T) {
 			t.Errorf("section after learning lacks %q", want)
 		}
 	}
+	// A baseline peer the register knows links to its page.
+	if sec := pageSection(r.body, "network-policy"); !strings.Contains(sec, `<a href="/devices/`+strconv.FormatInt(e.ids[keyPC], 10)+`">`) {
+		t.Errorf("the baseline does not link its peer in the register\n%s", sec)
+	}
 	if strings.Contains(r.body, "nothing has been learned yet") || strings.Contains(r.body, `id="netpol-out"`) {
 		t.Errorf("section after learning says nothing was learned, or lists approved rules")
 	}
