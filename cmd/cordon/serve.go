@@ -79,7 +79,8 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.ExceptionService, srv.SupplierService = st.exceptions, st.suppliers
 	srv.LifecycleService, srv.AlertService = st.lifecycles, st.alerts
 	srv.OutboxService = st.outbox
-	srv.SuppressionService, srv.PolicyService = st.suppressions, st.policies
+	policies := settlingPolicies{PolicyService: st.policies, st: st, logger: logger}
+	srv.SuppressionService, srv.PolicyService = st.suppressions, policies
 	srv.Guidance = guidance.FromDetect(cfg.detect)
 	srv.ConversationService = st.conversations
 	srv.CaptureDir = st.captureDir()
@@ -92,7 +93,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Intel:     st.intel, Findings: st.findings, Assessor: st.assessor,
 		Models: st.models, Documents: st.documents, Remediations: st.remediations,
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
-		Suppressions: st.suppressions, Policies: st.policies, Outbox: st.outbox,
+		Suppressions: st.suppressions, Policies: policies, Outbox: st.outbox,
 		Guidance: guidance.FromDetect(cfg.detect),
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)

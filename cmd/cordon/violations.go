@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
@@ -71,4 +72,44 @@ func findOpenAlerts(ctx context.Context, st *store, kind string) ([]*cordon.Aler
 			return open, nil
 		}
 	}
+}
+
+// settlingPolicies is the policy store as the server's pages and API use
+// it: after an analyst approves or revokes a rule, the open violations it
+// decides are settled at once rather than at the next hourly check, so
+// that the alert list agrees with the decision just made.
+type settlingPolicies struct {
+	cordon.PolicyService
+	st     *store
+	logger *slog.Logger
+}
+
+func (p settlingPolicies) settle(ctx context.Context) {
+	if err := settleViolations(ctx, p.st); err != nil {
+		p.logger.Warn("policy violations not settled after a decision; the hourly check will", slog.String("error", err.Error()))
+	}
+}
+
+func (p settlingPolicies) ApprovePolicyRule(ctx context.Context, id int64, d cordon.PolicyDecision) (*cordon.PolicyRule, error) {
+	r, err := p.PolicyService.ApprovePolicyRule(ctx, id, d)
+	if err == nil {
+		p.settle(ctx)
+	}
+	return r, err
+}
+
+func (p settlingPolicies) RejectPolicyRule(ctx context.Context, id int64, d cordon.PolicyDecision) (*cordon.PolicyRule, error) {
+	r, err := p.PolicyService.RejectPolicyRule(ctx, id, d)
+	if err == nil {
+		p.settle(ctx)
+	}
+	return r, err
+}
+
+func (p settlingPolicies) ApprovePolicyReview(ctx context.Context, id int64, d cordon.PolicyDecision) (*cordon.PolicyRule, error) {
+	r, err := p.PolicyService.ApprovePolicyReview(ctx, id, d)
+	if err == nil {
+		p.settle(ctx)
+	}
+	return r, err
 }
