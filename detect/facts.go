@@ -3,6 +3,7 @@ package detect
 import (
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/cordonsec/cordon"
 )
@@ -36,6 +37,8 @@ func (d *Detector) fact(o cordon.Observation) {
 		d.add(cand{kind: KindCleartextManagement, ep: ep, subject: "http-auth", severity: cordon.AlertMedium,
 			title: "Asks for a password over unencrypted HTTP"},
 			at, "HTTP authentication (Basic/Digest) realm "+quote(o.Value)+" served without TLS")
+	case "http.cleartext_password":
+		d.cleartextPassword(ep, at, o.Value)
 	case "http.title":
 		if loginTitle(o.Value) {
 			d.add(cand{kind: KindCleartextManagement, ep: ep, subject: "http-login", severity: cordon.AlertMedium,
@@ -80,6 +83,33 @@ func (d *Detector) fact(o cordon.Observation) {
 		d.add(cand{kind: KindExploitAttempt, ep: ep, subject: exploitID(o.Value) + ":source", severity: cordon.AlertCritical,
 			title: "Sends exploit traffic (infected or attacking): " + exploitName(o.Value)},
 			at, o.Value)
+	}
+}
+
+// Titles and evidence of http.cleartext_password by value: the kind of
+// login, never what was typed.
+var cleartextPasswords = map[string]struct{ title, evidence string }{
+	"basic": {"Takes passwords over unencrypted HTTP (Basic authentication)",
+		"was sent an HTTP Basic Authorization header without TLS (the credentials are not recorded)"},
+	"form": {"Takes passwords over unencrypted HTTP (a login form)",
+		"was posted a login form or JSON login with a password field without TLS (the values are not recorded)"},
+}
+
+// cleartextPassword raises cleartext_management for a server that was
+// sent a password over HTTP. The fact is emitted by the HTTP dissector
+// whatever the password, default or not (sensor/proto/httprequests.go);
+// other values, which no dissector emits, are ignored rather than shown.
+// One alert covers both kinds of login; its title names both once both
+// are seen.
+func (d *Detector) cleartextPassword(ep endpoint, at time.Time, value string) {
+	p, ok := cleartextPasswords[value]
+	if !ok {
+		return
+	}
+	c := d.add(cand{kind: KindCleartextManagement, ep: ep, subject: "http-password", severity: cordon.AlertMedium,
+		title: p.title}, at, p.evidence)
+	if c != nil && c.title != p.title {
+		c.title = "Takes passwords over unencrypted HTTP (Basic authentication and a login form)"
 	}
 }
 

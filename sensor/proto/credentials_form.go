@@ -11,7 +11,8 @@ import "bytes"
 // none and was posted to a login path, it matches the password alone
 // against the password-only defaults. Only the two chosen values are
 // decoded, into stack buffers cleared before returning; no other field's
-// value is looked at.
+// value is looked at. A password field, whatever its value, also counts
+// for http.cleartext_password (httprequests.go).
 
 const (
 	// httpFormMax bounds how much of a request body is read for login
@@ -35,33 +36,36 @@ const (
 
 // httpFormLogin reads a POST request for a login: start is its request
 // line, f its framing headers, body the bytes after its head so far, and
-// size and known its length from httpBodyLen. It returns false while the
+// size and known its length from httpBodyLen. ready is false while the
 // body of a request that may be a login is still arriving (up to
 // httpFormMax of it), so that the dissector waits for the rest: a body
-// often comes in a segment after the head's. Chunked and compressed bodies
-// are not read.
-func httpFormLogin(e Emitter, s *Stream, start []byte, f httpFields, body []byte, size int, known bool) bool {
+// often comes in a segment after the head's. password reports that the
+// body has a password field, whatever its value, for
+// http.cleartext_password. Chunked and compressed bodies are not read.
+func httpFormLogin(e Emitter, s *Stream, start []byte, f httpFields, body []byte, size int, known bool) (ready, password bool) {
 	method, rest, _ := bytes.Cut(start, []byte(" "))
 	if string(method) != "POST" || !known || size == 0 || len(f.transferEncoding) > 0 ||
 		len(f.contentEncoding) > 0 && !bytes.EqualFold(f.contentEncoding, []byte("identity")) {
-		return true
+		return true, false
 	}
 	kind := httpBodyKind(f.contentType, body)
 	want := min(size, httpFormMax)
 	switch {
 	case kind == bodyOther:
-		return true
+		return true, false
 	case len(body) < want && !s.Closed && len(s.ClientData) < MaxStream:
-		return false
+		return false, false
 	case kind == bodyUnknown:
-		return true
+		return true, false
 	}
 	target, _, _ := bytes.Cut(rest, []byte(" "))
 	b := body[:min(len(body), want)]
+	loose := httpLoginPath(target)
+	uf, pf := loginFields(kind, b, len(b) == size, loose)
 	var ub, pb [httpBasicMax]byte
 	defer clear(ub[:])
 	defer clear(pb[:])
-	user, pass, ok := httpLoginPair(kind, b, len(b) == size, httpLoginPath(target), ub[:], pb[:])
+	user, pass, ok := loginPair(kind, uf, pf, loose, ub[:], pb[:])
 	switch {
 	case !ok:
 	case len(user) == 0:
@@ -69,7 +73,7 @@ func httpFormLogin(e Emitter, s *Stream, start []byte, f httpFields, body []byte
 	default:
 		reportDefaultLogin(e, s.Server, serviceHTTP, user, pass)
 	}
-	return true
+	return true, pf.sent()
 }
 
 // httpBodyKind tells a login body's encoding from its Content-Type. An
@@ -118,6 +122,12 @@ type loginField struct {
 	str   bool   // a JSON string (else a form value or a JSON scalar)
 }
 
+// sent reports whether the field was chosen and holds a value, empty or
+// not: anything but a JSON null.
+func (f loginField) sent() bool {
+	return f.rank > 0 && (f.str || string(f.value) != "null")
+}
+
 // Field classes for loginFieldClass.
 const (
 	fieldOther = iota
@@ -125,17 +135,16 @@ const (
 	fieldPass
 )
 
-// httpLoginPair finds the user and password fields of a login body and
-// decodes their values into ubuf and pbuf (which the caller clears). user
-// is empty when there is no user name: the user field is empty, or absent
-// on a login path, where loose says the field names may be loose too. ok is
-// false when the body holds no login, or a value too long for a default. A
-// field with an exact name (loginFieldClass) wins over a loose one, and the
-// first of equals wins. whole is false when b is only the start of the
-// body.
-func httpLoginPair(kind bodyKind, b []byte, whole, loose bool, ubuf, pbuf []byte) (user, pass []byte, ok bool) {
-	var uf, pf loginField
+// loginFields finds the user and password fields of a login body, b, of
+// which whole says whether it is all there. A field with an exact name
+// (loginFieldClass) wins over a loose one, which counts only where loose
+// (a login path), and the first of equals wins. A JSON true or false is
+// never a user name or a password: {"pass": true} is a test result.
+func loginFields(kind bodyKind, b []byte, whole, loose bool) (uf, pf loginField) {
 	see := func(name, value []byte, str bool) {
+		if !str && (string(value) == "true" || string(value) == "false") {
+			return
+		}
 		var nb [httpFieldMax]byte
 		var n int
 		var ok bool
@@ -161,6 +170,15 @@ func httpLoginPair(kind bodyKind, b []byte, whole, loose bool, ubuf, pbuf []byte
 	case bodyJSON:
 		jsonMembers(b, see)
 	}
+	return uf, pf
+}
+
+// loginPair decodes the values of the user and password fields that
+// loginFields chose into ubuf and pbuf (which the caller clears). user is
+// empty when there is no user name: the user field is empty, or absent on
+// a login path (loose). ok is false when the fields make no login, or a
+// value is too long for a default.
+func loginPair(kind bodyKind, uf, pf loginField, loose bool, ubuf, pbuf []byte) (user, pass []byte, ok bool) {
 	if pf.rank == 0 || uf.rank == 0 && !loose {
 		return nil, nil, false
 	}

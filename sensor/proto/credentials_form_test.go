@@ -41,7 +41,10 @@ func TestHTTPFormDefaultCredentials(t *testing.T) {
 		{'c', "http.user_agent", "Mozilla/5.0"},
 		{'s', "http.server", "GoAhead-Webs"},
 	}
-	with := func(v string) []streamFact { return append(slices.Clone(base), streamFact{'s', credentialFact, v}) }
+	// Every login body with a password field sends it in the clear,
+	// default or not.
+	sent := append(slices.Clone(base), streamFact{'s', cleartextPasswordFact, passwordForm})
+	with := func(v string) []streamFact { return append(slices.Clone(sent), streamFact{'s', credentialFact, v}) }
 	const (
 		admin    = "http default account admin"
 		passOnly = "http default account (password only)"
@@ -86,21 +89,27 @@ func TestHTTPFormDefaultCredentials(t *testing.T) {
 		{name: "JSONPasswordAlone", path: "/api/login", ctype: jsonType,
 			body: `{"password":"0000","remember":false}`, want: with(passOnly)},
 		{name: "ErrOwnPassword", path: "/goform/formLogin", ctype: formType,
-			body: "username=admin&password=Kx9-long-local-secret", want: base},
+			body: "username=admin&password=Kx9-long-local-secret", want: sent},
 		{name: "ErrPasswordCase", path: "/goform/formLogin", ctype: formType,
-			body: "username=admin&password=ADMIN", want: base},
+			body: "username=admin&password=ADMIN", want: sent},
 		{name: "ErrEmail", path: "/login", ctype: formType,
-			body: "email=biomed%40example.org&password=admin", want: base},
+			body: "email=biomed%40example.org&password=admin", want: sent},
+		// Loose names count only on a login path, for the password
+		// sent too.
 		{name: "ErrLooseNamesElsewhere", path: "/settings.cgi", ctype: formType,
 			body: "txtUser=admin&txtPwd=admin", want: base},
+		// A password field by its exact name is a password sent, on
+		// any path: a device's settings form setting a new one.
 		{name: "ErrPasswordAloneElsewhere", path: "/cgi-bin/setup", ctype: formType,
-			body: "pwd=1234", want: base},
+			body: "pwd=1234", want: sent},
+		// Past httpFormMax nothing is read, not even a password
+		// field's name.
 		{name: "ErrPastFormMax", path: "/Login.aspx", ctype: formType,
 			body: "__VIEWSTATE=" + viewState + "&username=admin&password=admin", want: base},
 		{name: "ErrMultipart", path: "/login", ctype: "multipart/form-data; boundary=x",
 			body: "--x\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nadmin\r\n--x--\r\n", want: base},
 		{name: "ErrJSONBadEscape", path: "/api/login", ctype: jsonType,
-			body: `{"username":"admin","password":"adm\qin"}`, want: base},
+			body: `{"username":"admin","password":"adm\qin"}`, want: sent},
 	}
 	var scs []streamCase
 	for _, tc := range cases {
@@ -109,7 +118,7 @@ func TestHTTPFormDefaultCredentials(t *testing.T) {
 			port:   80,
 			client: httpFormRequest(tc.path, tc.ctype, tc.body),
 			server: []byte(httpFormResponse),
-			status: Done,
+			status: Mine, // HTTP/1.1 kept alive: another request may follow
 			want:   tc.want,
 		})
 	}
@@ -154,10 +163,11 @@ func TestHTTPFormSegments(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, st := streamFeed(t, HTTP, 80, client, []byte(httpFormResponse), tc.steps)
-			if st != Done {
-				t.Errorf("status = %s, want Done", statusName(st))
+			if st != Mine {
+				t.Errorf("status = %s, want Mine (kept alive)", statusName(st))
 			}
 			c.has(t, credentialFact, "http default account admin")
+			c.has(t, cleartextPasswordFact, passwordForm)
 		})
 	}
 	// Before the body arrives the dissector waits for it.
@@ -206,10 +216,20 @@ func TestCredentialFactsHoldNoPassword(t *testing.T) {
 	}
 }
 
+// loginBodyPair is what httpFormLogin makes of a login body: the decoded
+// pair, and whether a password field was sent.
+func loginBodyPair(kind bodyKind, b []byte, whole, loose bool, ubuf, pbuf []byte) (user, pass []byte, ok, sent bool) {
+	uf, pf := loginFields(kind, b, whole, loose)
+	user, pass, ok = loginPair(kind, uf, pf, loose, ubuf, pbuf)
+	return user, pass, ok, pf.sent()
+}
+
 // FuzzLoginBody checks the login body decoders two ways. Over arbitrary
-// bodies of every kind, httpLoginPair never panics. Over a user and password encoded as a browser
-// (url.Values) or a script (encoding/json) would, the decoded pair is the
-// one encoded, so no escaping hides a default.
+// bodies of every kind, loginFields and loginPair never panic, and a pair
+// with a password always comes with a password field sent. Over a user and password
+// encoded as a browser (url.Values) or a script (encoding/json) would, the
+// decoded pair is the one encoded, so no escaping hides a default, and the
+// password field counts as sent whatever its value.
 func FuzzLoginBody(f *testing.F) {
 	f.Add([]byte("username=admin&password=admin"), "admin", "admin")
 	f.Add([]byte("LoginForm%5Bpassword%5D=%E2%82%AC+%zz&user=a"), "GEService", "SvcForward123$")
@@ -221,9 +241,13 @@ func FuzzLoginBody(f *testing.F) {
 		for _, kind := range []bodyKind{bodyForm, bodyJSON} {
 			for _, whole := range []bool{true, false} {
 				for _, loose := range []bool{true, false} {
-					u, p, ok := httpLoginPair(kind, body, whole, loose, ub[:], pb[:])
+					u, p, ok, sent := loginBodyPair(kind, body, whole, loose, ub[:], pb[:])
 					if !ok && (u != nil || p != nil) {
-						t.Fatalf("httpLoginPair = %q, %q, false", u, p)
+						t.Fatalf("loginPair = %q, %q, false", u, p)
+					}
+					if ok && !sent && len(p) > 0 {
+						// Only a JSON null is a password field not sent.
+						t.Fatalf("loginPair = %q, %q, true, with no password field sent", u, p)
 					}
 				}
 			}
@@ -253,9 +277,9 @@ func FuzzLoginBody(f *testing.F) {
 				}
 				wantUser, wantPass = back.Data.User, back.Data.Password
 			}
-			u, p, ok := httpLoginPair(b.kind, b.body, true, false, ub[:], pb[:])
-			if !ok || string(u) != wantUser || string(p) != wantPass {
-				t.Fatalf("%s: got %q, %q, %t; want %q, %q", b.body, u, p, ok, wantUser, wantPass)
+			u, p, ok, sent := loginBodyPair(b.kind, b.body, true, false, ub[:], pb[:])
+			if !ok || !sent || string(u) != wantUser || string(p) != wantPass {
+				t.Fatalf("%s: got %q, %q, %t, %t; want %q, %q", b.body, u, p, ok, sent, wantUser, wantPass)
 			}
 		}
 	})

@@ -126,54 +126,67 @@ func TestHTTPDefaultCredentials(t *testing.T) {
 		{'c', "http.user_agent", "Mozilla/5.0"},
 		{'s', "http.server", "GoAhead-Webs"},
 	}
+	// Any Basic credentials, default or not, cross in the clear.
+	basic := streamFact{'s', cleartextPasswordFact, passwordBasic}
 	with := func(fs ...streamFact) []streamFact { return append(slices.Clone(base), fs...) }
+	// The connection is HTTP/1.1 and kept alive: the dissector waits
+	// for further requests (Mine) until it closes.
 	runStreamCases(t, HTTP, []streamCase{
 		{
 			name:   "AdminAdmin",
 			port:   80,
 			client: httpBasicRequest("Basic YWRtaW46YWRtaW4="), // admin:admin
 			server: []byte(httpBasicResponse),
-			status: Done,
-			want:   with(streamFact{'s', credentialFact, "http default account admin"}),
+			status: Mine,
+			want:   with(basic, streamFact{'s', credentialFact, "http default account admin"}),
 		},
 		{
 			name:   "SchemeCase",
 			port:   8080,
 			client: httpBasicRequest("basic  " + base64.StdEncoding.EncodeToString([]byte("apc:apc"))),
 			server: []byte(httpBasicResponse),
-			status: Done,
-			want:   with(streamFact{'s', credentialFact, "http default account apc"}),
+			status: Mine,
+			want:   with(basic, streamFact{'s', credentialFact, "http default account apc"}),
 		},
 		{
 			name:   "ErrOwnPassword",
 			port:   80,
 			client: httpBasicRequest("Basic " + base64.StdEncoding.EncodeToString([]byte("admin:Kx9-long-local-secret"))),
 			server: []byte(httpBasicResponse),
-			status: Done,
-			want:   base,
+			status: Mine,
+			want:   with(basic),
 		},
 		{
+			// Not base64, yet Basic credentials all the same.
 			name:   "ErrBadBase64",
 			port:   80,
 			client: httpBasicRequest("Basic YWRtaW46YWRtaW4"),
 			server: []byte(httpBasicResponse),
-			status: Done,
-			want:   base,
+			status: Mine,
+			want:   with(basic),
 		},
 		{
 			name:   "ErrNoColon",
 			port:   80,
 			client: httpBasicRequest("Basic " + base64.StdEncoding.EncodeToString([]byte("adminadmin"))),
 			server: []byte(httpBasicResponse),
-			status: Done,
-			want:   base,
+			status: Mine,
+			want:   with(basic),
 		},
 		{
 			name:   "ErrBearer",
 			port:   80,
 			client: httpBasicRequest("Bearer YWRtaW46YWRtaW4="),
 			server: []byte(httpBasicResponse),
-			status: Done,
+			status: Mine,
+			want:   base,
+		},
+		{
+			name:   "ErrEmptyBasic",
+			port:   80,
+			client: httpBasicRequest("Basic "),
+			server: []byte(httpBasicResponse),
+			status: Mine,
 			want:   base,
 		},
 	})

@@ -19,7 +19,12 @@ import (
 // value or any body other than an HTML title. A Basic Authorization, and
 // the user and password fields of a login form's body, are only matched
 // against the known defaults for credential.default (httpBasicLogin,
-// credentials.go; httpFormLogin, credentials_form.go).
+// credentials.go; httpFormLogin, credentials_form.go), and their presence
+// alone is told by http.cleartext_password (httprequests.go).
+//
+// A connection kept alive is followed past its first exchange, for up to
+// httpMaxRequests requests, because the login a page asks for comes in a
+// later request on the same connection (httprequests.go).
 var HTTP = StreamDissector{
 	Name:  "http",
 	Ports: []uint16{80, 8080, 8000, 8008, 8888, 591},
@@ -30,9 +35,10 @@ const (
 	// httpMaxHead bounds a request or response head (start line and
 	// headers); servers commonly refuse larger ones.
 	httpMaxHead = 16 << 10
-	// httpMaxMessages is how many requests and final responses are read
-	// from the start of a connection.
-	httpMaxMessages = 4
+	// httpMaxResponses is how many final responses are read from the
+	// start of a connection: what the server says about itself is in the
+	// first ones.
+	httpMaxResponses = 4
 	// httpTitleWindow is how far into an HTML body a <title> is looked
 	// for.
 	httpTitleWindow = 4 << 10
@@ -49,13 +55,21 @@ func parseHTTP(s *Stream, e Emitter) Status {
 	if st != Mine {
 		return st
 	}
-	var heads [httpMaxMessages]bool
-	reqDone := httpRequests(s, e, &heads)
-	respDone := httpResponses(s, e, &heads)
-	if reqDone && respDone || s.Closed {
+	var heads [httpMaxResponses]bool
+	var pw httpPasswords
+	client := httpRequests(s, e, &heads, &pw)
+	read, last := httpResponses(s, e, &heads)
+	pw.emit(e, s.Server)
+	switch {
+	case s.Closed:
 		return Done
+	case client == clientReading || !read:
+		return Mine
+	case client == clientIdle && !last:
+		// Kept alive: the client may still post a login.
+		return Mine
 	}
-	return Mine
+	return Done
 }
 
 // httpRequestStart checks the request line at the start of b: a method
@@ -180,10 +194,15 @@ type httpFields struct {
 	transferEncoding []byte
 	contentType      []byte
 	contentEncoding  []byte
+	connection       []byte
+	// basic is set when a request carries Basic credentials, in an
+	// Authorization or a Proxy-Authorization header.
+	basic bool
 }
 
 // httpScan walks the headers of a request or a response, emits the facts
-// they hold and returns the headers that frame the body.
+// they hold and returns the headers that frame the body and the
+// connection.
 func httpScan(h []byte, e Emitter, s *Stream, response bool) httpFields {
 	var f httpFields
 	for len(h) > 0 {
@@ -199,10 +218,16 @@ func httpScan(h []byte, e Emitter, s *Stream, response bool) httpFields {
 			f.contentType = value
 		case bytes.EqualFold(name, []byte("Content-Encoding")):
 			f.contentEncoding = value
+		case bytes.EqualFold(name, []byte("Connection")):
+			f.connection = value
 		case !response && bytes.EqualFold(name, []byte("User-Agent")):
 			httpEmit(e, s.Client, "http.user_agent", value)
 		case !response && bytes.EqualFold(name, []byte("Authorization")):
+			f.basic = f.basic || httpBasic(value)
 			httpBasicLogin(e, s.Server, value)
+		case !response && bytes.EqualFold(name, []byte("Proxy-Authorization")):
+			// Credentials for a proxy: the server of this connection.
+			f.basic = f.basic || httpBasic(value)
 		case !response && bytes.EqualFold(name, []byte("Host")):
 			httpEmit(e, s.Server, "http.host", httpHostName(value))
 		case response && bytes.EqualFold(name, []byte("Server")):
@@ -223,62 +248,38 @@ func httpEmit(e Emitter, ep cordon.Endpoint, fact string, value []byte) {
 	}
 }
 
-// httpRequests reads the first requests of the client. heads records which
-// were HEAD requests, whose responses have no body. It reports whether the
-// head of the first request has been read, and the body of any login form
-// among them.
-func httpRequests(s *Stream, e Emitter, heads *[httpMaxMessages]bool) bool {
-	b := s.ClientData
-	for n := 0; n < httpMaxMessages; n++ {
-		if httpRequestStart(b, true) != Mine {
-			return n > 0
-		}
-		start, hdr, off, ok := httpHead(b)
-		if !ok {
-			return false
-		}
-		heads[n] = bytes.HasPrefix(start, []byte("HEAD "))
-		f := httpScan(hdr, e, s, false)
-		size, known := httpBodyLen(f, b[off:], false)
-		if !httpFormLogin(e, s, start, f, b[off:], size, known) {
-			return false // a login form's body still arriving
-		}
-		if !known || size > len(b)-off {
-			return true
-		}
-		b = b[off+size:]
-	}
-	return true
-}
-
-// httpResponses reads the first responses of the server. It reports whether
-// the first final response has been read as far as the dissector wants:
-// its head and, for HTML, its title or enough of its body to know there is
-// none.
-func httpResponses(s *Stream, e Emitter, heads *[httpMaxMessages]bool) bool {
+// httpResponses reads the first responses of the server. read reports
+// whether the first final response has been read as far as the dissector
+// wants: its head and, for HTML, its title or enough of its body to know
+// there is none. last reports that a response read ends HTTP on the
+// connection: the server closes it after the response (Connection: close,
+// HTTP/1.0 not kept alive, a body that runs to the close) or turns it to
+// another protocol (101), so no later request will come.
+func httpResponses(s *Stream, e Emitter, heads *[httpMaxResponses]bool) (read, last bool) {
 	b := s.ServerData
 	final := 0
-	for k := 0; k < 2*httpMaxMessages && final < httpMaxMessages; k++ {
+	for k := 0; k < 2*httpMaxResponses && final < httpMaxResponses; k++ {
 		if httpResponseStart(b, true) != Mine {
-			return final > 0
+			return final > 0, last
 		}
 		start, hdr, off, ok := httpHead(b)
 		if !ok {
-			return false
+			return false, last
 		}
 		if len(start) < 12 {
-			return final > 0 // cannot happen: httpResponseStart saw 12 bytes
+			return final > 0, last // cannot happen: httpResponseStart saw 12 bytes
 		}
 		code := int(start[9]-'0')*100 + int(start[10]-'0')*10 + int(start[11]-'0')
 		f := httpScan(hdr, e, s, true)
 		body := b[off:]
 		switch {
 		case code == 101:
-			return true // the connection now speaks another protocol
+			return true, true // the connection now speaks another protocol
 		case code >= 100 && code < 200:
 			b = body // interim response: no body
 			continue
 		}
+		last = last || !httpPersistent(start[7], f.connection)
 		size, known := httpBodyLen(f, body, true)
 		if code == 204 || code == 304 || heads[final] {
 			size, known = 0, true
@@ -303,12 +304,15 @@ func httpResponses(s *Stream, e Emitter, heads *[httpMaxMessages]bool) bool {
 			}
 		}
 		final++
-		if !known || size > len(body) {
-			return !pending
+		if !known {
+			return !pending, true // the body ends with the connection
+		}
+		if size > len(body) {
+			return !pending, last
 		}
 		b = body[size:]
 	}
-	return true
+	return true, last
 }
 
 // httpRealm returns the realm parameter of a Basic or Digest challenge

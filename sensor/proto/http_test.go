@@ -100,6 +100,9 @@ const httpDigestResponse = "HTTP/1.1 401 Unauthorized\r\n" +
 	"Content-Length: 0\r\n\r\n"
 
 func TestHTTP(t *testing.T) {
+	// An HTTP/1.1 connection is kept alive unless a side says otherwise,
+	// so the dissector waits (Mine) for further requests until it
+	// closes; an HTTP/1.0 one ends with its exchange (Done).
 	longTitle := "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n" +
 		"400\r\n<!DOCTYPE html>\n<html><head>" + strings.Repeat("<meta name=\"x\" content=\"y\">\n", 20) +
 		"<TITLE>Philips IntelliVue Information Center &amp; Gateway</TITLE>"
@@ -109,7 +112,7 @@ func TestHTTP(t *testing.T) {
 			port:   80,
 			client: []byte(httpGoogleRequest),
 			server: unhex(t, httpGoogleResponse),
-			status: Done,
+			status: Mine,
 			want: []streamFact{
 				{'c', "http.user_agent", "curl/7.68.0"},
 				{'s', "http.host", "google.com"},
@@ -123,7 +126,7 @@ func TestHTTP(t *testing.T) {
 			port:   631,
 			client: unhex(t, httpIPPRequest),
 			server: unhex(t, httpIPPResponse),
-			status: Done,
+			status: Mine,
 			want: []streamFact{
 				{'c', "http.user_agent", "CUPS/1.3.4"},
 				{'s', "http.host", "10.10.10.251"},
@@ -135,7 +138,7 @@ func TestHTTP(t *testing.T) {
 			port:   8080,
 			client: []byte(httpDeviceLoginRequest),
 			server: []byte(httpDeviceLoginResponse),
-			status: Done,
+			status: Mine,
 			want: []streamFact{
 				{'c', "http.user_agent", "Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko"},
 				{'s', "http.host", "pump-gw-3.ward7.example"},
@@ -143,6 +146,7 @@ func TestHTTP(t *testing.T) {
 				{'s', "http.powered_by", "PHP/5.2.17"},
 				{'s', "http.auth_realm", "WallyWorld"},
 				{'s', "http.title", "401 Unauthorized"},
+				{'s', cleartextPasswordFact, passwordBasic},
 			},
 		},
 		{
@@ -150,7 +154,7 @@ func TestHTTP(t *testing.T) {
 			port:   80,
 			client: []byte("GET /dir/index.html HTTP/1.1\r\nHost: [fe80::1]:80\r\n\r\n"),
 			server: []byte(httpDigestResponse),
-			status: Done,
+			status: Mine,
 			want: []streamFact{
 				{'s', "http.host", "fe80::1"},
 				{'s', "http.auth_realm", "http-auth@example.org"},
@@ -172,7 +176,7 @@ func TestHTTP(t *testing.T) {
 			port:   80,
 			client: []byte("GET / HTTP/1.1\r\nHost: b\r\n\r\n"),
 			server: []byte("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nContent-Length: 4\r\n\r\n\x1f\x8b\x08\x00"),
-			status: Done,
+			status: Mine,
 			want:   []streamFact{{'s', "http.host", "b"}},
 		},
 		{
@@ -232,8 +236,8 @@ func TestHTTPPipelined(t *testing.T) {
 	server := "HTTP/1.1 200 OK\r\nServer: one\r\nContent-Length: 5\r\n\r\n" +
 		"HTTP/1.1 200 OK\r\nServer: two\r\nContent-Length: 5\r\n\r\nhello"
 	c, st := streamFeed(t, HTTP, 80, []byte(client), []byte(server), stepsWhole(len(client), len(server)))
-	if st != Done {
-		t.Errorf("status = %s, want Done", statusName(st))
+	if st != Mine {
+		t.Errorf("status = %s, want Mine (kept alive)", statusName(st))
 	}
 	checkStreamFacts(t, "whole", c, streamCase{port: 80, want: []streamFact{
 		{'c', "http.user_agent", "probe/1"},
@@ -270,6 +274,10 @@ func FuzzHTTP(f *testing.F) {
 	f.Add(fuzzStreamSeed(1, []byte(httpDeviceLoginRequest), []byte(httpDeviceLoginResponse)))
 	f.Add(fuzzStreamSeed(0, []byte("GET / HTTP/1.1\r\n\r\n"), []byte(httpDigestResponse)))
 	f.Add(fuzzStreamSeed(0, nil, []byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n<titl\r\n0\r\n\r\n")))
+	// Kept alive: a page, then a login on the same connection.
+	f.Add(fuzzStreamSeed(0, []byte(httpPageRequest+string(httpFormRequest("/login.cgi", formType, "user=a&pwd=b"))),
+		[]byte(httpPageResponse("")+httpFormResponse)))
+	f.Add(fuzzStreamSeed(0, []byte(httpPageRequest+string(httpBasicRequest("Basic YTpi"))), []byte(http401+httpBasicResponse)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzStreamInput(t, HTTP, data)
 	})
