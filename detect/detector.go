@@ -83,10 +83,10 @@ type cand struct {
 	evidence             []string
 	// For the checks Finish makes against the device: the peer (the
 	// server of an outbound flow) and the name it was known by.
-	peer     netip.Addr
-	peerName string
-	kindFile bool // file share: approved servers and server peers pass
-	tunnel   bool // a channel to the internet: the allow-list approves it
+	peer      netip.Addr
+	peerName  string
+	kindFile  bool // file share: approved servers and server peers pass
+	allowable bool // to the internet: the allow-list may approve it
 }
 
 // span is when patient data was seen at an endpoint.

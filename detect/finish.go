@@ -89,12 +89,10 @@ func (d *Detector) keep(c *cand, dev *cordon.Device, r *resolver) bool {
 			return false
 		}
 	}
-	if c.tunnel {
+	if c.allowable {
 		return !d.cfg.allowed(dev, c.peer, c.peerName)
 	}
 	switch c.kind {
-	case KindInternetWeb:
-		return !d.cfg.allowed(dev, c.peer, c.peerName)
 	case KindPatientDataCleartext:
 		// Without configured zones, a subnet is too fine a zone: patient
 		// data crossing subnets to the clinical servers (PACS, HIS, LIS) is

@@ -63,7 +63,7 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 				title: "Mounts a file share on the internet (" + sharePorts[s.Port] + " to " + peer + ")", peer: s.IP, peerName: name},
 				f.First, desc())
 		case tcp && (f.App == "http" || f.App == "tls" || (f.App == "" && webPorts[s.Port])):
-			d.add(cand{kind: KindInternetWeb, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly,
+			d.add(cand{kind: KindInternetWeb, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly, allowable: true,
 				title: "Reaches the web outside its allowed endpoints (" + peer + ")", peer: s.IP, peerName: name},
 				f.First, desc())
 		}

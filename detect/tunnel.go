@@ -60,12 +60,12 @@ func (d *Detector) outboundTunnel(f cordon.FlowRecord, client endpoint, name, pe
 	switch {
 	case tool != "":
 		d.add(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: " + tool, severity: cordon.AlertHigh,
-			scope: medicalOnly, tunnel: true, peer: s.IP, peerName: name,
+			scope: medicalOnly, allowable: true, peer: s.IP, peerName: name,
 			title: "Keeps a " + tool + " channel open to " + peer + ": remote access from outside that bypasses the jump hosts"},
 			f.First, desc())
 	case f.Proto == "tcp" && (f.App == "ssh" || f.App == "" && s.Port == 22) && dur >= sshTunnelAfter:
 		d.add(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: SSH to " + s.IP.String(), severity: cordon.AlertHigh,
-			scope: medicalOnly, tunnel: true, peer: s.IP, peerName: name,
+			scope: medicalOnly, allowable: true, peer: s.IP, peerName: name,
 			title: fmt.Sprintf("Holds SSH to %s open for %s: it can carry a tunnel back in", peer, dur.Round(time.Minute))},
 			f.First, desc())
 	}

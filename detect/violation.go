@@ -19,6 +19,21 @@ type PolicyCheck interface {
 	Forbids(src, dst netip.Addr, proto string, port uint16, t time.Time) (rule string, onServer, forbidden bool)
 }
 
+// WithPolicy returns a copy of c (nil for the zero Config) holding flows
+// to p; c itself, which goroutines may share, is left as it was. A nil p
+// returns c.
+func (c *Config) WithPolicy(p PolicyCheck) *Config {
+	if p == nil {
+		return c
+	}
+	var out Config
+	if c != nil {
+		out = *c
+	}
+	out.Policy = p
+	return &out
+}
+
 // violation records an answered flow the approved policy forbids, on the
 // device whose policy it breaks. Severity is medium, raised for medical
 // devices as every detection's is.

@@ -88,3 +88,17 @@ func FuzzParseViolationSubject(f *testing.F) {
 		}
 	})
 }
+
+// TestWithPolicy checks that adding a policy copies the config, which the
+// ingest worker and the live loop share across captures and batches.
+func TestWithPolicy(t *testing.T) {
+	base := &Config{JumpHosts: []string{"10.1.160.20"}}
+	held := heldCheck{}
+	got := base.WithPolicy(held)
+	if got == base || base.Policy != nil || got.Policy == nil || len(got.JumpHosts) != 1 {
+		t.Errorf("WithPolicy = %+v, base now %+v", got, base)
+	}
+	if (*Config)(nil).WithPolicy(held).Policy == nil || base.WithPolicy(nil) != base {
+		t.Error("a nil config or a nil policy")
+	}
+}

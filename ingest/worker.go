@@ -229,13 +229,8 @@ func (w *Worker) detectConfig(ctx context.Context) (*detect.Config, error) {
 		return w.Detect, nil
 	}
 	p, err := w.Policy(ctx)
-	if err != nil || p == nil {
+	if err != nil {
 		return w.Detect, err
 	}
-	var cfg detect.Config
-	if w.Detect != nil {
-		cfg = *w.Detect
-	}
-	cfg.Policy = p
-	return &cfg, nil
+	return w.Detect.WithPolicy(p), nil
 }

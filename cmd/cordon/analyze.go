@@ -50,10 +50,7 @@ func runAnalyze(ctx context.Context, args []string, _ io.Reader, stdout, stderr 
 		return err
 	}
 	if held != nil {
-		if detectCfg == nil {
-			detectCfg = &detect.Config{}
-		}
-		detectCfg.Policy = held
+		detectCfg = detectCfg.WithPolicy(held)
 	}
 	opt := analysis.Options{Classifier: cl, Detect: detectCfg}
 	bar := newProgress(stderr)

@@ -154,12 +154,8 @@ func (l *liveLoop) refreshPolicy(ctx context.Context) {
 func (l *liveLoop) newBatch(start time.Time) *liveBatch {
 	b := &liveBatch{inv: inventory.New(), start: start}
 	cfg := l.detect
-	if ref := l.policy.Load(); ref != nil && ref.check != nil {
-		c := detect.Config{}
-		if cfg != nil {
-			c = *cfg
-		}
-		c.Policy, cfg = ref.check, &c
+	if ref := l.policy.Load(); ref != nil {
+		cfg = cfg.WithPolicy(ref.check)
 	}
 	det, err := detect.New(b.inv, cfg)
 	if err != nil {
