@@ -46,6 +46,10 @@ type IngestStats struct {
 // application within one hour: the communications of the register and the
 // raw material of segmentation policy. Client and Server are device keys
 // (see DeviceRecord.Key); an address outside the hospital is "ip:ADDR".
+// Flows counts the connections that began in the hour. Packets and Bytes
+// count the traffic of its flow records: a capture file reports a flow
+// once, at its end, while a live sensor reports long flows as they go
+// (FlowRecord.Open), so their traffic lands in the hours it went on.
 type Conversation struct {
 	Client  string    `json:"client"`
 	Server  string    `json:"server"`

@@ -28,6 +28,24 @@ type FlowRecord struct {
 	// Answered is true when packets went both ways: a service that answered,
 	// not a probe into the void.
 	Answered bool
+	// A live sensor reports a flow while it lasts, as NetFlow's active
+	// timeout does, so that a link held open for weeks (an HL7 feed, a
+	// vendor's tunnel) reaches the register and the checks before it ends.
+	// Open marks such a record: the flow was still going on.
+	Open bool
+	// Since is zero on the first record of a flow. On a later one it is
+	// when the previous record was taken: Packets and Bytes count from
+	// then, while First stays the start of the flow.
+	Since time.Time
+}
+
+// Start is when the counts of f begin: Since, or First on a flow's first
+// record.
+func (f *FlowRecord) Start() time.Time {
+	if f.Since.IsZero() {
+		return f.First
+	}
+	return f.Since
 }
 
 // Endpoint is one side of a conversation.

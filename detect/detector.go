@@ -95,16 +95,22 @@ type span struct {
 	kind        string
 }
 
-// add records one sighting of a candidate.
+// add records one sighting of a candidate, at one moment.
 func (d *Detector) add(c cand, at time.Time, evidence string) *cand {
+	return d.addSpan(c, at, at, evidence)
+}
+
+// addSpan records one sighting of a candidate that went on from first to
+// last: a flow, which may last hours.
+func (d *Detector) addSpan(c cand, first, last time.Time, evidence string) *cand {
 	k := candKey{kind: c.kind, ep: c.ep, subject: c.subject}
 	if have := d.cands[k]; have != nil {
 		have.count++
-		if at.Before(have.first) {
-			have.first = at
+		if first.Before(have.first) {
+			have.first = first
 		}
-		if at.After(have.last) {
-			have.last = at
+		if last.After(have.last) {
+			have.last = last
 		}
 		if len(have.evidence) < maxEvidence && evidence != "" && !contains(have.evidence, evidence) {
 			have.evidence = append(have.evidence, evidence)
@@ -115,7 +121,7 @@ func (d *Detector) add(c cand, at time.Time, evidence string) *cand {
 		d.dropped++
 		return nil
 	}
-	c.first, c.last, c.count = at, at, 1
+	c.first, c.last, c.count = first, last, 1
 	if evidence != "" {
 		c.evidence = []string{evidence}
 	}

@@ -34,11 +34,7 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 	client := endpoint{mac: c.MAC, ip: c.IP}
 	server := endpoint{mac: s.MAC, ip: s.IP}
 	tcp := f.Proto == "tcp"
-	desc := func() string {
-		return fmt.Sprintf("%s %s → %s %s, %d packets, %d bytes, %s–%s", f.Proto, hostPort(c.IP, c.Port),
-			hostPort(s.IP, s.Port), appName(f.App), f.Packets, f.Bytes,
-			f.First.UTC().Format(time.RFC3339), f.Last.UTC().Format("15:04:05"))
-	}
+	desc := func() string { return describe(f) }
 
 	// Outbound from the hospital to the internet.
 	if cInt && sPub {
@@ -55,20 +51,21 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 			if what == "" {
 				what = emailPorts[s.Port]
 			}
-			d.add(cand{kind: KindExternalEmail, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly,
+			d.addSpan(cand{kind: KindExternalEmail, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly,
 				title: "Sends or reads email on an internet server (" + what + " to " + peer + ")", peer: s.IP, peerName: name},
-				f.First, desc())
+				f.First, f.Last, desc())
 		case tcp && sharePorts[s.Port] != "":
-			d.add(cand{kind: KindFileShare, ep: client, subject: subject, severity: cordon.AlertHigh, scope: medicalOnly, kindFile: true,
+			d.addSpan(cand{kind: KindFileShare, ep: client, subject: subject, severity: cordon.AlertHigh, scope: medicalOnly, kindFile: true,
 				title: "Mounts a file share on the internet (" + sharePorts[s.Port] + " to " + peer + ")", peer: s.IP, peerName: name},
-				f.First, desc())
+				f.First, f.Last, desc())
 		case tcp && (f.App == "http" || f.App == "tls" || (f.App == "" && webPorts[s.Port])):
-			d.add(cand{kind: KindInternetWeb, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly, allowable: true,
+			d.addSpan(cand{kind: KindInternetWeb, ep: client, subject: subject, severity: cordon.AlertMedium, scope: medicalOnly, allowable: true,
 				title: "Reaches the web outside its allowed endpoints (" + peer + ")", peer: s.IP, peerName: name},
-				f.First, desc())
+				f.First, f.Last, desc())
 		}
 		d.outboundTunnel(f, client, name, peer, desc)
-		if !(f.Proto == "udp" && (s.Port == 53 || s.Port == 123)) {
+		// A connection counts once towards a beacon, on its first record.
+		if f.Since.IsZero() && !(f.Proto == "udp" && (s.Port == 53 || s.Port == 123)) {
 			d.beacon(client, s.IP, s.Port, f.Proto, f.First, name)
 		}
 	}
@@ -76,9 +73,9 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 	// File shares inside the hospital: Finish keeps those to servers that
 	// are not approved and not servers.
 	if cInt && sInt && tcp && sharePorts[s.Port] != "" && !inAny(d.cfg.fileServers, s.IP) {
-		d.add(cand{kind: KindFileShare, ep: client, subject: hostPort(s.IP, s.Port), severity: cordon.AlertMedium, scope: medicalOnly, kindFile: true,
+		d.addSpan(cand{kind: KindFileShare, ep: client, subject: hostPort(s.IP, s.Port), severity: cordon.AlertMedium, scope: medicalOnly, kindFile: true,
 			title: "Uses a file share on a host not approved for it (" + sharePorts[s.Port] + " to " + s.IP.String() + ")", peer: s.IP},
-			f.First, desc())
+			f.First, f.Last, desc())
 	}
 
 	// Remote access reaching a device.
@@ -98,13 +95,13 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 		if what != "" {
 			switch {
 			case cPub:
-				d.add(cand{kind: KindInboundRemoteAccess, ep: server, subject: what + " from " + c.IP.String(), severity: cordon.AlertHigh,
+				d.addSpan(cand{kind: KindInboundRemoteAccess, ep: server, subject: what + " from " + c.IP.String(), severity: cordon.AlertHigh,
 					title: what + " reaches it from the internet (" + c.IP.String() + ")", peer: c.IP},
-					f.First, desc())
+					f.First, f.Last, desc())
 			case cInt && !inAny(d.cfg.jumpHosts, c.IP):
-				d.add(cand{kind: KindInboundRemoteAccess, ep: server, subject: what + " from " + c.IP.String(), severity: cordon.AlertMedium, scope: medicalPeer,
+				d.addSpan(cand{kind: KindInboundRemoteAccess, ep: server, subject: what + " from " + c.IP.String(), severity: cordon.AlertMedium, scope: medicalPeer,
 					title: what + " reaches it from " + c.IP.String() + ", not an approved jump host", peer: c.IP},
-					f.First, desc())
+					f.First, f.Last, desc())
 			}
 			d.openSession(f, server, what, desc)
 		}
@@ -123,9 +120,9 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 			what = ""
 		}
 		if tcp && what != "" {
-			d.add(cand{kind: KindCleartextManagement, ep: server, subject: lower(what), severity: cordon.AlertMedium,
+			d.addSpan(cand{kind: KindCleartextManagement, ep: server, subject: lower(what), severity: cordon.AlertMedium,
 				title: "Offers " + what + " (passwords in the clear)"},
-				f.First, desc())
+				f.First, f.Last, desc())
 		}
 	}
 
@@ -141,11 +138,26 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 			if cPub || sPub {
 				sev, where = cordon.AlertCritical, "the internet"
 			}
-			d.add(cand{kind: KindPatientDataCleartext, ep: client, subject: hostPort(s.IP, s.Port), severity: sev,
+			d.addSpan(cand{kind: KindPatientDataCleartext, ep: client, subject: hostPort(s.IP, s.Port), severity: sev,
 				title: "Sends patient data (" + span.kind + ") unencrypted to " + where, peer: s.IP},
-				f.First, desc()+"; patient data kind "+span.kind+" (content not recorded)")
+				f.First, f.Last, desc()+"; patient data kind "+span.kind+" (content not recorded)")
 		}
 	}
+}
+
+// describe is a flow's evidence line. A live sensor's records of a long
+// flow say what they count from and whether the flow was still open.
+func describe(f cordon.FlowRecord) string {
+	s := fmt.Sprintf("%s %s → %s %s, %d packets, %d bytes, %s–%s", f.Proto, hostPort(f.Client.IP, f.Client.Port),
+		hostPort(f.Server.IP, f.Server.Port), appName(f.App), f.Packets, f.Bytes,
+		f.First.UTC().Format(time.RFC3339), f.Last.UTC().Format(time.RFC3339))
+	if !f.Since.IsZero() {
+		s += " (counted since " + f.Since.UTC().Format(time.RFC3339) + ")"
+	}
+	if f.Open {
+		s += ", still open"
+	}
+	return s
 }
 
 func appName(a string) string {

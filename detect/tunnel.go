@@ -59,15 +59,15 @@ func (d *Detector) outboundTunnel(f cordon.FlowRecord, client endpoint, name, pe
 	dur := f.Last.Sub(f.First)
 	switch {
 	case tool != "":
-		d.add(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: " + tool, severity: cordon.AlertHigh,
+		d.addSpan(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: " + tool, severity: cordon.AlertHigh,
 			scope: medicalOnly, allowable: true, peer: s.IP, peerName: name,
 			title: "Keeps a " + tool + " channel open to " + peer + ": remote access from outside that bypasses the jump hosts"},
-			f.First, desc())
+			f.First, f.Last, desc())
 	case f.Proto == "tcp" && (f.App == "ssh" || f.App == "" && s.Port == 22) && dur >= sshTunnelAfter:
-		d.add(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: SSH to " + s.IP.String(), severity: cordon.AlertHigh,
+		d.addSpan(cand{kind: KindInboundRemoteAccess, ep: client, subject: "tunnel: SSH to " + s.IP.String(), severity: cordon.AlertHigh,
 			scope: medicalOnly, allowable: true, peer: s.IP, peerName: name,
 			title: fmt.Sprintf("Holds SSH to %s open for %s: it can carry a tunnel back in", peer, dur.Round(time.Minute))},
-			f.First, desc())
+			f.First, f.Last, desc())
 	}
 }
 
@@ -78,8 +78,8 @@ func (d *Detector) openSession(f cordon.FlowRecord, server endpoint, what string
 	if dur < openSessionAfter {
 		return
 	}
-	d.add(cand{kind: KindInboundRemoteAccess, ep: server, subject: "open session: " + what + " from " + f.Client.IP.String(),
+	d.addSpan(cand{kind: KindInboundRemoteAccess, ep: server, subject: "open session: " + what + " from " + f.Client.IP.String(),
 		severity: cordon.AlertMedium, scope: medicalPeer, peer: f.Client.IP,
 		title: fmt.Sprintf("A %s session from %s stayed open for %s", what, f.Client.IP, dur.Round(time.Minute))},
-		f.First, desc())
+		f.First, f.Last, desc())
 }

@@ -77,3 +77,44 @@ type flowArgs struct {
 	app  string
 	d    time.Duration
 }
+
+// TestOpenFlowRecords: a live sensor's several records of one connection
+// count once towards a beacon, and an alert spans the whole connection.
+func TestOpenFlowRecords(t *testing.T) {
+	ct, relay, c2 := ep(1, "10.30.1.11", 50000), ep(9, "203.0.113.50", 5938), ep(9, "203.0.113.60", 8443)
+	d, _ := New(&nopSink{}, nil)
+	// A relay channel reported open at each minute for 8 minutes.
+	f := flow(ct, relay, "tcp", "", t0)
+	f.Open = true
+	for i := range 8 {
+		if i > 0 {
+			f.Since = f.Last
+		}
+		f.Last = t0.Add(time.Duration(i+1) * time.Minute)
+		d.Flow(f)
+	}
+	// A beacon every minute whose connections straddle a report each.
+	for i := range 8 {
+		b := flow(ct, c2, "tcp", "", t0.Add(time.Duration(i)*time.Minute))
+		b.Open = true
+		d.Flow(b)
+		b.Open, b.Since = false, b.Last
+		d.Flow(b)
+	}
+	var tunnel, beacon *Alert
+	for _, a := range d.Finish(devices) {
+		switch a.Kind {
+		case KindBeaconing:
+			beacon = &a
+		case KindInboundRemoteAccess:
+			tunnel = &a
+		}
+	}
+	if tunnel == nil || !tunnel.FirstSeen.Equal(t0) || !tunnel.LastSeen.Equal(t0.Add(8*time.Minute)) ||
+		!strings.Contains(tunnel.Evidence[0], "still open") {
+		t.Errorf("tunnel alert %+v; want one from the start to the last record, saying still open", tunnel)
+	}
+	if beacon == nil || beacon.Count != 8 || !strings.HasPrefix(beacon.Subject, "tcp:203.0.113.60") {
+		t.Errorf("beacon alert %+v; want 8 connections to 203.0.113.60", beacon)
+	}
+}

@@ -43,10 +43,10 @@ func (d *Detector) violation(f cordon.FlowRecord, rule string, onServer bool) {
 	if onServer {
 		ep, peer = endpoint{mac: s.MAC, ip: s.IP}, c.IP
 	}
-	d.add(cand{kind: KindFlowViolation, ep: ep, subject: ViolationSubject(c.IP, s.IP, f.Proto, s.Port),
+	d.addSpan(cand{kind: KindFlowViolation, ep: ep, subject: ViolationSubject(c.IP, s.IP, f.Proto, s.Port),
 		severity: cordon.AlertMedium, peer: peer,
 		title: "Traffic outside the approved policy: " + rule + " " + f.Proto + "/" + strconv.Itoa(int(s.Port)) + appSuffix(f.App)},
-		f.First, f.Proto+" "+hostPort(c.IP, c.Port)+" → "+hostPort(s.IP, s.Port)+" "+appName(f.App)+
+		f.First, f.Last, f.Proto+" "+hostPort(c.IP, c.Port)+" → "+hostPort(s.IP, s.Port)+" "+appName(f.App)+
 			" at "+f.First.UTC().Format(time.RFC3339)+": no approved rule allows it ("+rule+")")
 }
 

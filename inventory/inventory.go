@@ -119,9 +119,12 @@ func (inv *Inventory) Observe(o cordon.Observation) {
 }
 
 // Flow records one flow: the address bindings it shows and, when the server
-// answered, the service on its port.
+// answered, the service on its port. A flow reported while open is counted
+// once, on its first record.
 func (inv *Inventory) Flow(f cordon.FlowRecord) {
-	inv.flows++
+	if f.Since.IsZero() {
+		inv.flows++
+	}
 	inv.bind(f.Client, f.First, f.Last)
 	if f.Answered {
 		inv.bind(f.Server, f.First, f.Last)
@@ -131,20 +134,24 @@ func (inv *Inventory) Flow(f cordon.FlowRecord) {
 	}
 }
 
-// converse adds an answered flow to its hourly conversation.
+// converse adds an answered flow to its hourly conversation: the hour its
+// record's counts begin, so a long flow's traffic lands in the hours it
+// went on, one record at a time.
 func (inv *Inventory) converse(f cordon.FlowRecord) {
 	k := convKey{
 		client: subject{f.Client.MAC, f.Client.IP.Unmap()},
 		server: subject{f.Server.MAC, f.Server.IP.Unmap()},
 		proto:  f.Proto, port: f.Server.Port, app: f.App,
-		hour: f.First.Truncate(time.Hour).Unix(),
+		hour: f.Start().Truncate(time.Hour).Unix(),
 	}
 	c := inv.convs[k]
 	if c == nil {
 		c = &convAgg{}
 		inv.convs[k] = c
 	}
-	c.flows++
+	if f.Since.IsZero() {
+		c.flows++
+	}
 	c.packets += f.Packets
 	c.bytes += f.Bytes
 }

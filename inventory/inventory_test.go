@@ -155,3 +155,55 @@ func TestDevicesRoamingHostIsNotARouter(t *testing.T) {
 		t.Errorf("roaming host = %+v", d)
 	}
 }
+
+// TestOpenFlowRecords gives the inventory a long HL7 link as a live sensor
+// reports it, in three records across two hours, and requires one flow,
+// counted in the hour it began, with each record's traffic in the hour its
+// counts begin.
+func TestOpenFlowRecords(t *testing.T) {
+	inv := New()
+	client, server := ep(mac(1), "10.20.0.10", 40000), ep(mac(2), "10.40.0.5", 2575)
+	first := flow(client, server, "hl7")
+	first.Open, first.Last = true, t0.Add(59*time.Minute)
+	second := first
+	second.Since, second.Last, second.Packets = t0.Add(59*time.Minute), t0.Add(70*time.Minute), 4
+	last := second
+	last.Open, last.Since, last.Last, last.Packets = false, t0.Add(70*time.Minute), t0.Add(80*time.Minute), 1
+	for _, f := range []cordon.FlowRecord{first, second, last} {
+		inv.Flow(f)
+	}
+	if inv.Flows() != 1 {
+		t.Errorf("flows = %d, want the one link", inv.Flows())
+	}
+	_, convs := inv.Resolve(Options{})
+	got := map[int]cordon.Conversation{}
+	for _, c := range convs {
+		got[c.Hour.Hour()] = c
+	}
+	if len(convs) != 2 || got[8].Flows != 1 || got[8].Packets != 14 || got[9].Flows != 0 || got[9].Packets != 1 {
+		t.Errorf("conversations = %+v; want 08:00 with the flow and 14 packets, 09:00 with 1 packet", convs)
+	}
+}
+
+// TestRouterSeenWhenForwarding: a gateway known only from the internet
+// traffic it carries is a device seen when that traffic went, not a
+// device with no time (which new_device alerts printed as year 1).
+func TestRouterSeenWhenForwarding(t *testing.T) {
+	inv := New()
+	gw := mac(1)
+	inv.Flow(flow(ep(mac(2), "10.30.1.11", 51022), ep(gw, "198.51.100.7", 22), ""))
+	r := func() *cordon.Device {
+		for _, d := range inv.Devices(Options{}) {
+			if d.MAC == gw {
+				return d
+			}
+		}
+		return nil
+	}()
+	if r == nil || len(r.IPs) != 0 {
+		t.Fatalf("gateway device = %+v, want one fronting the internet address", r)
+	}
+	if !r.FirstSeen.Equal(t0) || !r.LastSeen.Equal(t0.Add(time.Minute)) {
+		t.Errorf("gateway seen %s–%s, want the flow's %s–%s", r.FirstSeen, r.LastSeen, t0, t0.Add(time.Minute))
+	}
+}

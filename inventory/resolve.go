@@ -235,12 +235,12 @@ func (r *resolver) macDevices() {
 			own[ip] = true
 		}
 		for ip, sp := range r.inv.bindings[mac] {
+			dev.seen(sp.first, sp.last) // a router is seen when it carries traffic too
 			if r.routers[mac] && !own[ip] {
 				dev.fronts++
 				continue
 			}
 			own[ip] = true
-			dev.seen(sp.first, sp.last)
 		}
 		for ip := range own {
 			dev.ips[ip] = true

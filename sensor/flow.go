@@ -22,8 +22,9 @@ type flowKey struct {
 type flow struct {
 	key         flowKey
 	macA, macB  cordon.MAC
-	first, last int64 // unix nanoseconds
-	packets     uint64
+	first, last int64  // unix nanoseconds
+	since       int64  // when the flow was last reported open (0: never)
+	packets     uint64 // since the last report
 	bytes       uint64
 	app         string
 	stream      *stream
@@ -42,6 +43,8 @@ type flow struct {
 type flowTable struct {
 	m    map[flowKey]*flow
 	head flow // sentinel: head.next is the most recent, head.prev the oldest
+	// reported is the packet time of the last report of open flows.
+	reported int64
 }
 
 func (t *flowTable) init() {
@@ -91,14 +94,41 @@ func (t *flowTable) drain(s *Sensor) {
 }
 
 // endFlow gives the stream dissectors their last look, reports the flow and
-// removes it from the table.
+// removes it from the table. A flow already reported open that carried
+// nothing since has nothing left to report.
 func (s *Sensor) endFlow(f *flow) {
 	if f.stream != nil {
 		s.closeStream(f)
 	}
 	s.flows.unlink(f)
 	delete(s.flows.m, f.key)
-	s.sink.Flow(f.record())
+	if f.since == 0 || f.packets > 0 {
+		s.sink.Flow(f.record())
+	}
+}
+
+// reorderSlack is how far out of order packet times may run: the table
+// is ordered by arrival, so a report walks back this far past the last one.
+const reorderSlack = int64(time.Second)
+
+// report reports the open flows that carried packets since the last report,
+// most recent first, and starts their counts again. The table is ordered
+// by last packet, so the walk stops at the first flow idle since then.
+func (t *flowTable) report(s *Sensor) {
+	if s.now.IsZero() {
+		return // no packet yet
+	}
+	cut := s.now.UnixNano()
+	for f := t.head.next; f != &t.head && f.last >= t.reported-reorderSlack; f = f.next {
+		if f.packets == 0 {
+			continue
+		}
+		r := f.record()
+		r.Open = true
+		s.sink.Flow(r)
+		f.packets, f.bytes, f.since = 0, 0, cut
+	}
+	t.reported = cut
 }
 
 // record returns the flow as a FlowRecord, client first.
@@ -111,6 +141,9 @@ func (f *flow) record() cordon.FlowRecord {
 		Packets: f.packets, Bytes: f.bytes,
 		First: time.Unix(0, f.first).UTC(), Last: time.Unix(0, f.last).UTC(),
 		Answered: f.seenA && f.seenB,
+	}
+	if f.since != 0 {
+		r.Since = time.Unix(0, f.since).UTC()
 	}
 	if !f.clientIsA {
 		r.Client, r.Server = b, a

@@ -142,6 +142,16 @@ func (s *Sensor) frame(p *decode.Packet) {
 	}
 }
 
+// Report emits a record of each open flow that carried packets since the
+// last Report, counting what it carried since, and keeps the flow; its
+// later records count on from there. A live capture calls it at every
+// flush, so that long flows are stored and checked while they last.
+// A flow whose packets run more than a second out of order around a
+// report may be counted in its next record instead; nothing is lost.
+func (s *Sensor) Report() {
+	s.flows.report(s)
+}
+
 // Flush ends every flow, giving stream dissectors their last look, and emits
 // the flow records. Call it at the end of a capture.
 func (s *Sensor) Flush() {

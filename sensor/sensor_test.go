@@ -225,3 +225,56 @@ func TestReassemblyHostileSequenceNumbers(t *testing.T) {
 	s.Packet(t0, tcp(true, decode.TCPAck, 1<<31+1, chunk))
 	s.Flush()
 }
+
+// TestReportOpenFlows holds a connection open across two reports and
+// requires each record to count only what came since the last, the first
+// report to mark nothing as continued, a flow idle since a report to be
+// left alone, and the end of a flow that carried nothing after its last
+// report to add no record.
+func TestReportOpenFlows(t *testing.T) {
+	rec := &recorder{}
+	s := New(Config{IdleTimeout: time.Hour}, rec)
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	quiet := tcp(true, decode.TCPSyn, 1, "") // a second flow, silent after its first packet
+	quiet.SrcPort = 40001
+	s.Packet(at(0), tcp(true, decode.TCPSyn, 1, ""))
+	s.Packet(at(0), tcp(false, decode.TCPSyn|decode.TCPAck, 9, ""))
+	s.Packet(at(0), quiet)
+	s.Packet(at(1), tcp(true, decode.TCPAck, 2, "HELLO"))
+	s.Report()
+	if len(rec.flows) != 2 {
+		t.Fatalf("first report: %d records, want 2: %+v", len(rec.flows), rec.flows)
+	}
+	long := rec.flows[0]
+	if !long.Open || !long.Since.IsZero() || long.Packets != 3 || !long.Answered || !long.Last.Equal(at(1)) {
+		t.Errorf("first record of the open flow: %+v", long)
+	}
+	s.Packet(at(30), tcp(true, decode.TCPAck, 7, "x"))
+	s.Packet(at(31), tcp(false, decode.TCPAck, 10, "y"))
+	s.Report()
+	if len(rec.flows) != 3 {
+		t.Fatalf("second report: %d records, want 3 (the quiet flow carried nothing since)", len(rec.flows))
+	}
+	if r := rec.flows[2]; !r.Open || !r.Since.Equal(at(1)) || r.Packets != 2 || r.Bytes != 82 ||
+		!r.First.Equal(at(0)) || !r.Last.Equal(at(31)) || r.Start() != at(1) {
+		t.Errorf("second record: %+v", r)
+	}
+	s.Packet(at(32), tcp(true, decode.TCPFin|decode.TCPAck, 8, ""))
+	s.Flush()
+	final := rec.flows[3:]
+	if len(final) != 1 {
+		t.Fatalf("flush: %d records, want the long flow's last packet only: %+v", len(final), final)
+	}
+	if r := final[0]; r.Open || !r.Since.Equal(at(31)) || r.Packets != 1 {
+		t.Errorf("final record: %+v", r)
+	}
+	var packets uint64
+	for _, r := range rec.flows {
+		if r.Client.Port == 50000 {
+			packets += r.Packets
+		}
+	}
+	if packets != 6 {
+		t.Errorf("the long flow's records count %d packets, it carried 6", packets)
+	}
+}

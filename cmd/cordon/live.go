@@ -214,6 +214,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	deadline := cur.start.Add(l.flush)
 	var lastDrops uint64
 	handoff := func(final bool) {
+		sens.Report() // long flows join the batch while they last
 		now := l.now()
 		cur.end = now
 		if l.stats != nil {
