@@ -30,8 +30,11 @@ type beaconKey struct {
 }
 
 type beacon struct {
-	starts []int64 // unix nanoseconds
+	starts []int64 // unix nanoseconds: the latest, at most maxStarts
+	first  int64   // the first start ever seen
+	n      int     // connections seen
 	name   string
+	fresh  bool // a start was added since the last look
 }
 
 func (d *Detector) beacon(client endpoint, server netip.Addr, port uint16, proto string, at time.Time, name string) {
@@ -47,9 +50,16 @@ func (d *Detector) beacon(client endpoint, server netip.Addr, port uint16, proto
 	if name != "" {
 		b.name = name
 	}
-	if len(b.starts) < maxStarts {
-		b.starts = append(b.starts, at.UnixNano())
+	if len(b.starts) == maxStarts { // forget the older half, at once
+		b.starts = append(b.starts[:0], b.starts[maxStarts/2:]...)
 	}
+	t := at.UnixNano()
+	if b.n == 0 || t < b.first {
+		b.first = t
+	}
+	b.starts = append(b.starts, t)
+	b.n++
+	b.fresh = true
 }
 
 // periodic reports the median gap and jitter of connection starts, and
@@ -78,9 +88,14 @@ func periodic(starts []int64) (period time.Duration, jitter float64, ok bool) {
 	return time.Duration(med), jitter, jitter <= maxJitter
 }
 
-// beaconCands turns the periodic pairs into candidates.
+// beaconCands turns the periodic pairs with a connection since the last
+// look into candidates.
 func (d *Detector) beaconCands() {
 	for k, b := range d.beacons {
+		if !b.fresh {
+			continue
+		}
+		b.fresh = false
 		period, jitter, ok := periodic(b.starts)
 		if !ok {
 			continue
@@ -91,15 +106,14 @@ func (d *Detector) beaconCands() {
 			peer = b.name + " (" + peer + ")"
 			subject = fmt.Sprintf("%s:%d", b.name, k.port)
 		}
-		first, last := time.Unix(0, slices.Min(b.starts)).UTC(), time.Unix(0, slices.Max(b.starts)).UTC()
+		first, last := time.Unix(0, b.first).UTC(), time.Unix(0, slices.Max(b.starts)).UTC()
 		c := d.add(cand{kind: KindBeaconing, ep: k.client, subject: k.proto + ":" + subject, severity: cordon.AlertMedium,
 			title: "Calls an internet host at a regular interval (" + peer + ")", peer: k.server, peerName: b.name},
 			first, fmt.Sprintf("%d %s connections to %s port %d, every %s (jitter %.1f%%), %s to %s",
-				len(b.starts), k.proto, peer, k.port, period.Round(time.Second), jitter*100,
+				b.n, k.proto, peer, k.port, period.Round(time.Second), jitter*100,
 				first.Format(time.RFC3339), last.Format(time.RFC3339)))
 		if c != nil {
-			c.count, c.last = len(b.starts), last
+			c.count, c.last = b.n, last
 		}
 	}
-	clear(d.beacons)
 }

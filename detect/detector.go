@@ -18,6 +18,12 @@ const (
 	maxPatient    = 1 << 14 // endpoints with patient data remembered
 )
 
+// What a live capture's detector remembers from batch to batch (Carry).
+const (
+	beaconWindow  = 24 * time.Hour // connection starts, for beaconing
+	patientWindow = 4 * time.Hour  // where patient data was seen
+)
+
 // Detector is a sensor.Sink that passes everything on to the next sink and
 // collects detection candidates on the way. It is not safe for concurrent
 // use, like the sensor that calls it.
@@ -28,7 +34,8 @@ type Detector struct {
 	names   map[netip.Addr]string
 	patient map[netip.Addr]*span
 	beacons map[beaconKey]*beacon
-	dropped int // candidates refused once maxCandidates was reached
+	dropped int       // candidates refused once maxCandidates was reached
+	latest  time.Time // the last packet time of a flow seen
 }
 
 // New returns a Detector reporting to next, checking traffic against cfg
@@ -158,7 +165,44 @@ func (d *Detector) Observe(o cordon.Observation) {
 // Flow passes the flow on and checks it.
 func (d *Detector) Flow(f cordon.FlowRecord) {
 	d.next.Flow(f)
+	if f.Last.After(d.latest) {
+		d.latest = f.Last
+	}
 	d.flow(f)
+}
+
+// Carry returns the detector for the next batch of a live capture,
+// reporting to next and checking against cfg, and hands it what outlasts
+// a batch: server names learned from DNS and TLS, where patient data was
+// seen, and connection starts, since a beacon that calls every few
+// minutes needs more connections than one batch holds. It settles this
+// batch's beacons first and keeps nothing shared, so Finish may run on
+// another goroutine while the new detector works; d takes no more
+// traffic. Memory stays bounded: old starts and spans are dropped, and a
+// full name table starts over.
+func (d *Detector) Carry(next sensor.Sink, cfg *Config) (*Detector, error) {
+	n, err := New(next, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d.beaconCands()
+	horizon := d.latest.Add(-beaconWindow).UnixNano()
+	for k, b := range d.beacons {
+		if b.starts[len(b.starts)-1] < horizon {
+			delete(d.beacons, k)
+		}
+	}
+	for a, sp := range d.patient {
+		if sp.last.Before(d.latest.Add(-patientWindow)) {
+			delete(d.patient, a)
+		}
+	}
+	n.beacons, n.patient, n.latest = d.beacons, d.patient, d.latest
+	if len(d.names) < maxNames {
+		n.names = d.names
+	}
+	d.beacons, d.patient, d.names = nil, nil, nil
+	return n, nil
 }
 
 var _ sensor.Sink = (*Detector)(nil)

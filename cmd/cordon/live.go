@@ -150,14 +150,22 @@ func (l *liveLoop) refreshPolicy(ctx context.Context) {
 }
 
 // newBatch starts a batch at start, with its own detector: a batch's
-// alerts are raised when it is written, like a capture's on ingest.
-func (l *liveLoop) newBatch(start time.Time) *liveBatch {
+// alerts are raised when it is written, like a capture's on ingest. The
+// detector carries on from prev's (nil for the first batch) what outlasts
+// a batch, such as the connections a beacon is made of.
+func (l *liveLoop) newBatch(start time.Time, prev *liveBatch) *liveBatch {
 	b := &liveBatch{inv: inventory.New(), start: start}
 	cfg := l.detect
 	if ref := l.policy.Load(); ref != nil {
 		cfg = cfg.WithPolicy(ref.check)
 	}
-	det, err := detect.New(b.inv, cfg)
+	var det *detect.Detector
+	var err error
+	if prev != nil && prev.det != nil {
+		det, err = prev.det.Carry(b.inv, cfg)
+	} else {
+		det, err = detect.New(b.inv, cfg)
+	}
 	if err != nil {
 		l.logger.Error("detections off for this batch", slog.String("error", err.Error()))
 		return b
@@ -186,12 +194,20 @@ func (s *batchSink) Flow(f cordon.FlowRecord)     { s.next.Flow(f) }
 // left, and returns the totals.
 func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	var sum liveSummary
-	batches := make(chan *liveBatch) // unbuffered: a send succeeds only if the writer waits
+	// The writer puts a token in ready each time it waits for a batch, so
+	// the packet path hands one over only when it will be taken at once.
+	ready := make(chan struct{}, 1)
+	batches := make(chan *liveBatch)
 	written := make(chan struct{})
 	writeCtx := context.WithoutCancel(ctx) // the last batch is written after ctx ends
 	go func() {
 		defer close(written)
-		for b := range batches {
+		for {
+			ready <- struct{}{}
+			b, ok := <-batches
+			if !ok {
+				return
+			}
 			err := l.commit(writeCtx, b)
 			l.refreshPolicy(writeCtx)
 			if err != nil {
@@ -205,7 +221,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	}()
 
 	l.refreshPolicy(ctx)
-	cur := l.newBatch(l.now())
+	cur := l.newBatch(l.now(), nil)
 	sink := &batchSink{next: cur.sink()}
 	sens := sensor.New(sensor.Config{
 		Frames: proto.Frames(), Datagrams: proto.Datagrams(), Streams: proto.Streams(), Logger: l.logger,
@@ -228,12 +244,15 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		}
 		deadline = now.Add(l.flush)
 		if final {
+			<-ready
 			batches <- cur
 			return
 		}
 		select {
-		case batches <- cur:
-			cur = l.newBatch(now)
+		case <-ready:
+			next := l.newBatch(now, cur) // before the writer has cur's detector
+			batches <- cur
+			cur = next
 			sink.next = cur.sink()
 		default:
 			sum.Merged++

@@ -17,67 +17,62 @@ import (
 	"github.com/cordonsec/cordon/detect"
 )
 
-// sessionSource yields one TCP connection's frames: a handshake, then a
-// keep-alive segment each way every interval until end, then a FIN. It is
-// a device holding SSH open to an internet host. Before the FIN it idles
-// (live.ErrTimeout, as a quiet interface does) until hold returns false,
-// at most a few seconds.
-type sessionSource struct {
-	start, at, end time.Time
-	interval       time.Duration
-	hold           func() bool
-	seq, waits     int
-	sent           int  // frames yielded
-	closed         bool // the FIN went
+// scriptSource yields the frames of a script; a step with until set idles
+// (live.ErrTimeout, as a quiet interface does) until until returns true,
+// for at most a few seconds, so a test can wait for the writer.
+type scriptSource struct {
+	steps    []step
+	i, waits int
+	timedOut bool // an until never came true
 }
 
-var (
-	sessionClient = [4]byte{10, 30, 1, 11}
-	sessionServer = [4]byte{198, 51, 100, 7}
-	sessionMACs   = [12]byte{0x00, 0x50, 0x56, 0x01, 0x02, 0x03, 0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x0c}
-)
+type step struct {
+	at    time.Time
+	frame []byte
+	until func() bool
+}
 
-func (s *sessionSource) Next(p *capture.Packet) error {
-	var fromClient bool
-	var flags uint8
-	switch {
-	case s.closed:
-		return io.EOF
-	case s.seq == 0:
-		fromClient, flags, s.at = true, 0x02, s.start // SYN
-	case s.seq == 1:
-		flags = 0x12 // SYN-ACK
-	case s.at.After(s.end) && s.hold() && s.waits < 1000:
+func (s *scriptSource) Next(p *capture.Packet) error {
+	for s.i < len(s.steps) {
+		st := s.steps[s.i]
+		if st.until == nil {
+			s.i++
+			p.Time, p.Link, p.Data, p.OrigLen = st.at, capture.LinkEthernet, st.frame, len(st.frame)
+			return nil
+		}
+		if st.until() || s.waits >= 1000 {
+			s.timedOut = s.timedOut || !st.until()
+			s.i, s.waits = s.i+1, 0
+			continue
+		}
 		s.waits++
 		time.Sleep(5 * time.Millisecond)
 		return live.ErrTimeout
-	case s.at.After(s.end):
-		fromClient, flags, s.closed = true, 0x11, true // FIN-ACK
-	default:
-		fromClient, flags = s.seq%2 == 0, 0x18 // PSH-ACK, alternating
-		if fromClient {
-			s.at = s.at.Add(s.interval)
-		}
 	}
-	s.seq++
-	s.sent++
-	p.Time, p.Link = s.at, capture.LinkEthernet
-	p.Data = tcpFrame(fromClient, flags, uint32(s.seq))
-	p.OrigLen = len(p.Data)
-	return nil
+	return io.EOF
 }
 
-// tcpFrame builds an Ethernet/IPv4/TCP frame of the session with a 1-byte
-// payload on data segments.
-func tcpFrame(fromClient bool, flags uint8, seq uint32) []byte {
-	src, dst := sessionClient, sessionServer
-	sport, dport := uint16(51022), uint16(22)
-	var b []byte
-	if fromClient {
-		b = append(b, sessionMACs[:]...)
-	} else {
-		b = append(b, sessionMACs[6:]...)
-		b = append(b, sessionMACs[:6]...)
+// conn4 is a TCP connection between a device and a server reached through
+// a gateway, whose frames the tests script.
+type conn4 struct {
+	client, server [4]byte
+	cport, sport   uint16
+	seq            uint32
+}
+
+var (
+	deviceMAC  = [6]byte{0x00, 0x1b, 0x21, 0x0a, 0x0b, 0x0c}
+	gatewayMAC = [6]byte{0x00, 0x50, 0x56, 0x01, 0x02, 0x03}
+)
+
+// frame builds an Ethernet/IPv4/TCP frame of c with flags; a segment with
+// PSH carries one byte.
+func (c *conn4) frame(fromClient bool, flags uint8) []byte {
+	c.seq++
+	src, dst, sport, dport := c.client, c.server, c.cport, c.sport
+	b := append(gatewayMAC[:], deviceMAC[:]...)
+	if !fromClient {
+		b = append(deviceMAC[:], gatewayMAC[:]...)
 		src, dst, sport, dport = dst, src, dport, sport
 	}
 	b = binary.BigEndian.AppendUint16(b, 0x0800)
@@ -97,7 +92,7 @@ func tcpFrame(fromClient bool, flags uint8, seq uint32) []byte {
 	b = append(b, ip...)
 	b = binary.BigEndian.AppendUint16(b, sport)
 	b = binary.BigEndian.AppendUint16(b, dport)
-	b = binary.BigEndian.AppendUint32(b, seq)
+	b = binary.BigEndian.AppendUint32(b, c.seq)
 	b = binary.BigEndian.AppendUint32(b, 1)
 	b = append(b, 0x50, flags, 0xff, 0xff, 0, 0, 0, 0)
 	if payload > 0 {
@@ -106,36 +101,70 @@ func tcpFrame(fromClient bool, flags uint8, seq uint32) []byte {
 	return b
 }
 
-// TestLiveLoopReportsOpenFlows holds an SSH connection to the internet open
-// for two hours through the live loop, with a batch handed over every 256
-// packets, and requires the tunnel alert to be raised while the connection
-// is still open (the source holds its FIN back until then), its evidence
-// to say so, and the register to count the connection once, with its
-// traffic in each hour it went on.
-func TestLiveLoopReportsOpenFlows(t *testing.T) {
+// Segment flags.
+const (
+	fin, syn, psh, ack = 0x01, 0x02, 0x08, 0x10
+)
+
+// open scripts c's handshake at t.
+func (c *conn4) open(t time.Time) []step {
+	return []step{{at: t, frame: c.frame(true, syn)}, {at: t, frame: c.frame(false, syn|ack)}}
+}
+
+// exchange scripts a byte each way at t.
+func (c *conn4) exchange(t time.Time) []step {
+	return []step{{at: t, frame: c.frame(true, psh|ack)}, {at: t, frame: c.frame(false, psh|ack)}}
+}
+
+// close scripts c's FIN at t.
+func (c *conn4) close(t time.Time) []step {
+	return []step{{at: t, frame: c.frame(true, fin|ack)}}
+}
+
+// liveTest is a store and a live loop over a script, with a flush at
+// every clock reading and the detections applied to every device.
+func liveTest(t *testing.T, src liveSource, start time.Time) (*store, *liveLoop) {
 	st, err := openStore(filepath.Join(t.TempDir(), "data"), slog.New(slog.DiscardHandler), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	var raised atomic.Bool
-	src := &sessionSource{start: start, end: start.Add(2 * time.Hour), interval: 20 * time.Second,
-		hold: func() bool { return !raised.Load() }}
+	t.Cleanup(func() { st.Close() })
 	l := newLiveLoop(st, "eth9", src, time.Minute, slog.New(slog.DiscardHandler))
 	l.now = (&steppingClock{t: start, step: time.Minute}).now
 	l.detect = &detect.Config{AllDevices: true}
+	return st, l
+}
+
+func alertsOf(t *testing.T, st *store, kind string) []*cordon.Alert {
+	t.Helper()
+	as, _, err := st.alerts.FindAlerts(context.Background(), cordon.AlertFilter{Kind: kind, Limit: 10})
+	if err != nil {
+		t.Error(err)
+	}
+	return as
+}
+
+// TestLiveLoopReportsOpenFlows holds an SSH connection to the internet open
+// for two hours through the live loop, with a batch handed over every 256
+// packets, and requires the tunnel alert to be raised while the connection
+// is still open (the script holds its FIN back until then), its evidence
+// to say so, and the register to count the connection once, with its
+// traffic in each hour it went on.
+func TestLiveLoopReportsOpenFlows(t *testing.T) {
+	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	c := &conn4{client: [4]byte{10, 30, 1, 11}, server: [4]byte{198, 51, 100, 7}, cport: 51022, sport: 22}
+	var raised atomic.Bool
+	src := &scriptSource{steps: c.open(start)}
+	for at := start; !at.After(start.Add(2 * time.Hour)); at = at.Add(20 * time.Second) {
+		src.steps = append(src.steps, c.exchange(at)...)
+	}
+	src.steps = append(src.steps, step{until: raised.Load})
+	src.steps = append(src.steps, c.close(start.Add(2*time.Hour+time.Second))...)
+	st, l := liveTest(t, src, start)
 	ctx := context.Background()
 	var evidence string
-	l.committed = func(c *cordon.Capture) {
-		if raised.Load() {
-			return
-		}
-		as, _, err := st.alerts.FindAlerts(ctx, cordon.AlertFilter{Kind: detect.KindInboundRemoteAccess, Limit: 10})
-		if err != nil {
-			t.Error(err)
-		}
-		if len(as) > 0 {
+	l.committed = func(*cordon.Capture) {
+		if as := alertsOf(t, st, detect.KindInboundRemoteAccess); len(as) > 0 && !raised.Load() {
 			evidence = strings.Join(as[0].Evidence, "\n")
 			raised.Store(true)
 		}
@@ -143,7 +172,7 @@ func TestLiveLoopReportsOpenFlows(t *testing.T) {
 	if _, err := l.run(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if src.waits >= 1000 {
+	if src.timedOut {
 		t.Fatal("no tunnel alert while the connection was open")
 	}
 	if !strings.Contains(evidence, "still open") {
@@ -162,13 +191,44 @@ func TestLiveLoopReportsOpenFlows(t *testing.T) {
 		}
 		return flows, packets
 	}
-	if flows, packets := ssh(time.Time{}, time.Time{}); flows != 1 || packets != uint64(src.sent) {
-		t.Errorf("register: %d flows of %d packets; want 1 flow of %d packets", flows, packets, src.sent)
+	if flows, packets := ssh(time.Time{}, time.Time{}); flows != 1 || packets != uint64(len(src.steps)-1) {
+		t.Errorf("register: %d flows of %d packets; want 1 flow of %d packets", flows, packets, len(src.steps)-1)
 	}
 	for h := range 3 {
 		from := start.Add(time.Duration(h) * time.Hour)
 		if _, packets := ssh(from, from.Add(time.Hour-time.Second)); packets == 0 {
 			t.Errorf("register shows no SSH traffic in the hour from %s", from.Format("15:04"))
 		}
+	}
+}
+
+// TestLiveLoopBeaconAcrossBatches: a device calls an internet host every
+// five minutes, one connection per batch; the detector carried from batch
+// to batch still sees the beacon.
+func TestLiveLoopBeaconAcrossBatches(t *testing.T) {
+	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var written atomic.Int32
+	src := &scriptSource{}
+	for i := range 10 {
+		at := start.Add(time.Duration(i) * 5 * time.Minute)
+		c := &conn4{client: [4]byte{10, 30, 1, 11}, server: [4]byte{203, 0, 113, 50}, cport: uint16(40000 + i), sport: 8443}
+		src.steps = append(src.steps, c.open(at)...)
+		src.steps = append(src.steps, c.exchange(at.Add(time.Second))...)
+		src.steps = append(src.steps, c.close(at.Add(2*time.Second))...)
+		n := int32(i + 1)
+		src.steps = append(src.steps, step{until: func() bool { return written.Load() >= n }})
+	}
+	st, l := liveTest(t, src, start)
+	l.committed = func(*cordon.Capture) { written.Add(1) }
+	sum, err := l.run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.timedOut || sum.Batches < 10 {
+		t.Fatalf("the script needs a batch per connection: %+v", sum)
+	}
+	as := alertsOf(t, st, detect.KindBeaconing)
+	if len(as) != 1 || !strings.Contains(strings.Join(as[0].Evidence, "\n"), "10 tcp connections to 203.0.113.50 port 8443, every 5m0s") {
+		t.Errorf("beaconing alerts: %+v; want one for the 10 calls every 5 minutes", as)
 	}
 }
