@@ -27,7 +27,9 @@ func (d *Detector) flow(f cordon.FlowRecord) {
 		return // a probe into the void shows no behaviour to act on
 	}
 	if d.cfg.policy != nil {
-		if rule, onServer, bad := d.cfg.policy.Forbids(c.IP, s.IP, f.Proto, s.Port, f.First); bad {
+		// Judged when the record's traffic began: a link open since before
+		// the policy took hold breaks it with what it carries after.
+		if rule, onServer, bad := d.cfg.policy.Forbids(c.IP, s.IP, f.Proto, s.Port, f.Start()); bad {
 			d.violation(f, rule, onServer)
 		}
 	}

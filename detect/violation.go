@@ -46,8 +46,7 @@ func (d *Detector) violation(f cordon.FlowRecord, rule string, onServer bool) {
 	d.addSpan(cand{kind: KindFlowViolation, ep: ep, subject: ViolationSubject(c.IP, s.IP, f.Proto, s.Port),
 		severity: cordon.AlertMedium, peer: peer,
 		title: "Traffic outside the approved policy: " + rule + " " + f.Proto + "/" + strconv.Itoa(int(s.Port)) + appSuffix(f.App)},
-		f.First, f.Last, f.Proto+" "+hostPort(c.IP, c.Port)+" → "+hostPort(s.IP, s.Port)+" "+appName(f.App)+
-			" at "+f.First.UTC().Format(time.RFC3339)+": no approved rule allows it ("+rule+")")
+		f.Start(), f.Last, describe(f)+": no approved rule allows it ("+rule+")")
 }
 
 func appSuffix(app string) string {

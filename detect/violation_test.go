@@ -102,3 +102,30 @@ func TestWithPolicy(t *testing.T) {
 		t.Error("a nil config or a nil policy")
 	}
 }
+
+// heldSince holds every address from a moment on, allowing nothing.
+type heldSince time.Time
+
+func (h heldSince) Forbids(_, _ netip.Addr, _ string, _ uint16, t time.Time) (string, bool, bool) {
+	return "Imaging → Servers", false, !t.Before(time.Time(h))
+}
+
+// TestViolationOfOpenLink: a link opened before the policy took hold
+// breaks it with the traffic a live sensor reports after, not before.
+func TestViolationOfOpenLink(t *testing.T) {
+	ct, srv := ep(1, "10.30.1.11", 50000), ep(3, "10.20.0.5", 445)
+	d, _ := New(&nopSink{}, &Config{Policy: heldSince(t0.Add(time.Hour))})
+	f := flow(ct, srv, "tcp", "smb", t0)
+	f.Open, f.Last = true, t0.Add(50*time.Minute)
+	d.Flow(f) // before the policy
+	if hasKind(d.Finish(devices), KindFlowViolation) {
+		t.Fatal("traffic from before the policy took hold is a violation")
+	}
+	d, _ = New(&nopSink{}, &Config{Policy: heldSince(t0.Add(time.Hour))})
+	f.Since, f.Last = t0.Add(61*time.Minute), t0.Add(70*time.Minute) // reported again after
+	d.Flow(f)
+	as := d.Finish(devices)
+	if !hasKind(as, KindFlowViolation) || !strings.Contains(as[0].Evidence[0], "still open") {
+		t.Errorf("the open link's traffic after the policy took hold: %+v, want a violation", as)
+	}
+}
