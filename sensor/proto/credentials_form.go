@@ -41,27 +41,39 @@ const (
 // httpFormMax of it), so that the dissector waits for the rest: a body
 // often comes in a segment after the head's. password reports that the
 // body has a password field, whatever its value, for
-// http.cleartext_password. Chunked and compressed bodies are not read.
+// http.cleartext_password. A chunked body (what a script's streamed fetch
+// sends) is read through its chunks into a stack buffer cleared before
+// returning; a compressed body is not read.
 func httpFormLogin(e Emitter, s *Stream, start []byte, f httpFields, body []byte, size int, known bool) (ready, password bool) {
 	method, rest, _ := bytes.Cut(start, []byte(" "))
-	if string(method) != "POST" || !known || size == 0 || len(f.transferEncoding) > 0 ||
+	if string(method) != "POST" || !known || size == 0 ||
 		len(f.contentEncoding) > 0 && !bytes.EqualFold(f.contentEncoding, []byte("identity")) {
 		return true, false
 	}
-	kind := httpBodyKind(f.contentType, body)
-	want := min(size, httpFormMax)
+	// data is the body's content so far, at most httpFormMax of it;
+	// complete says the whole body has arrived, and whole that data
+	// holds all of it.
+	complete := size <= len(body)
+	data := body[:min(len(body), size, httpFormMax)]
+	whole := complete && len(data) == size
+	if len(f.transferEncoding) > 0 { // httpBodyLen knew its end: chunked
+		var buf [httpFormMax]byte
+		defer clear(buf[:])
+		n, truncated := httpDechunk(buf[:], body)
+		data, whole = buf[:n], complete && !truncated
+	}
+	kind := httpBodyKind(f.contentType, data)
 	switch {
 	case kind == bodyOther:
 		return true, false
-	case len(body) < want && !s.Closed && len(s.ClientData) < MaxStream:
+	case !complete && len(data) < httpFormMax && !s.Closed && len(s.ClientData) < MaxStream:
 		return false, false
 	case kind == bodyUnknown:
 		return true, false
 	}
 	target, _, _ := bytes.Cut(rest, []byte(" "))
-	b := body[:min(len(body), want)]
 	loose := httpLoginPath(target)
-	uf, pf := loginFields(kind, b, len(b) == size, loose)
+	uf, pf := loginFields(kind, data, whole, loose)
 	var ub, pb [httpBasicMax]byte
 	defer clear(ub[:])
 	defer clear(pb[:])

@@ -284,3 +284,78 @@ func FuzzLoginBody(f *testing.F) {
 		}
 	})
 }
+
+// httpChunkedRequest is a script's streamed fetch of a login: the body in
+// chunks of the given sizes (RFC 9112 §7.1), with a chunk extension on
+// the first and a trailer field, as the grammar allows.
+func httpChunkedRequest(contentType, body string, sizes ...int) []byte {
+	var b strings.Builder
+	b.WriteString("POST /api/login HTTP/1.1\r\nHost: 10.1.2.200\r\nUser-Agent: Mozilla/5.0\r\n" +
+		"Content-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\n\r\n")
+	for i, n := range sizes {
+		n = min(n, len(body))
+		b.WriteString(strconv.FormatInt(int64(n), 16))
+		if i == 0 {
+			b.WriteString(";name=first")
+		}
+		b.WriteString("\r\n" + body[:n] + "\r\n")
+		body = body[n:]
+	}
+	b.WriteString("0\r\nX-Trace: 1\r\n\r\n")
+	return []byte(b.String())
+}
+
+// TestHTTPChunkedLogin reads logins sent with a chunked body: the fields
+// split across chunks, and the body split across segments, where the
+// dissector waits for the last chunk.
+func TestHTTPChunkedLogin(t *testing.T) {
+	for _, tc := range []struct {
+		name, ctype, body string
+		sizes             []int
+		want              string // credential fact, "" for none
+	}{
+		{"JSONOneChunk", jsonType, `{"username":"admin","password":"admin"}`, []int{100}, "http default account admin"},
+		{"JSONFieldSplit", jsonType, `{"username":"admin","password":"admin"}`, []int{7, 19, 3, 100}, "http default account admin"},
+		{"FormSplit", formType, "username=admin&password=admin", []int{12, 12, 12}, "http default account admin"},
+		{"NotDefault", formType, "username=admin&password=Zq8!t0pS", []int{10, 40}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := httpChunkedRequest(tc.ctype, tc.body, tc.sizes...)
+			mid := len(client) - 20
+			c, _ := streamFeed(t, HTTP, 80, client, []byte(httpFormResponse),
+				[][2]int{{mid, 0}, {len(client), 0}, {len(client), len(httpFormResponse)}})
+			c.has(t, cleartextPasswordFact, passwordForm)
+			if tc.want == "" {
+				c.lacks(t, credentialFact)
+			} else {
+				c.has(t, credentialFact, tc.want)
+			}
+		})
+	}
+	// Before the last chunk the dissector waits: the password may be in it.
+	client := httpChunkedRequest(formType, "username=admin&password=admin", 15, 100)
+	s := &Stream{Client: testClientEP, ClientData: client[:len(client)-30]}
+	s.Server.Port = 80
+	col := &collector{}
+	if st := HTTP.Parse(s, col); st != Mine {
+		t.Errorf("body half in: status = %s, want Mine", statusName(st))
+	}
+	col.lacks(t, cleartextPasswordFact)
+}
+
+func TestHTTPDechunk(t *testing.T) {
+	body := []byte("4\r\nuser\r\n1;x=y\r\n=\r\n5\r\nadmin\r\n0\r\n\r\n")
+	var dst [16]byte
+	if n, trunc := httpDechunk(dst[:], body); string(dst[:n]) != "user=admin" || trunc {
+		t.Errorf("dechunk = %q, truncated %v", dst[:n], trunc)
+	}
+	if n, trunc := httpDechunk(dst[:6], body); string(dst[:n]) != "user=a" || !trunc {
+		t.Errorf("into 6 bytes: %q, truncated %v", dst[:n], trunc)
+	}
+	if n, _ := httpDechunk(dst[:], body[:17]); string(dst[:n]) != "user=" {
+		t.Errorf("partial body: %q", dst[:n])
+	}
+	if n, _ := httpDechunk(dst[:], []byte("zz\r\nabc")); n != 0 {
+		t.Errorf("bad framing copied %d bytes", n)
+	}
+}

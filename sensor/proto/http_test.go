@@ -278,6 +278,7 @@ func FuzzHTTP(f *testing.F) {
 	f.Add(fuzzStreamSeed(0, []byte(httpPageRequest+string(httpFormRequest("/login.cgi", formType, "user=a&pwd=b"))),
 		[]byte(httpPageResponse("")+httpFormResponse)))
 	f.Add(fuzzStreamSeed(0, []byte(httpPageRequest+string(httpBasicRequest("Basic YTpi"))), []byte(http401+httpBasicResponse)))
+	f.Add(fuzzStreamSeed(0, httpChunkedRequest(jsonType, `{"username":"admin","password":"admin"}`, 9, 9, 100), []byte(httpFormResponse)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzStreamInput(t, HTTP, data)
 	})

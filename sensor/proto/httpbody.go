@@ -32,13 +32,44 @@ func httpBodyLen(f httpFields, b []byte, response bool) (n int, known bool) {
 	return 0, true
 }
 
-// httpChunkedLen walks a chunked body (RFC 9112 §7.1).
+// httpChunkedLen returns the length of the chunked body that starts b, or
+// more than len(b) while it is incomplete.
 func httpChunkedLen(b []byte) (int, bool) {
+	end, ok := httpChunks(b, nil)
+	switch {
+	case !ok:
+		return 0, false
+	case end < 0:
+		return len(b) + 1, true
+	}
+	return end, true
+}
+
+// httpDechunk copies the data of the chunked body that starts b into dst,
+// as far as b, the last chunk or dst goes, and reports how much it copied
+// and whether the body held more data than dst could take. Framing that
+// does not parse ends the copy where it is.
+func httpDechunk(dst, b []byte) (n int, truncated bool) {
+	httpChunks(b, func(data []byte) bool {
+		k := copy(dst[n:], data)
+		n += k
+		truncated = k < len(data)
+		return !truncated
+	})
+	return n, truncated
+}
+
+// httpChunks walks the chunked body that starts b (RFC 9112 §7.1), handing
+// fn (if not nil) the data of each chunk, or of the part of it b holds,
+// until fn returns false. end is where the body ends, after its trailer
+// fields, or -1 when b ends first (or fn stopped the walk); ok is false
+// when the framing does not parse.
+func httpChunks(b []byte, fn func(data []byte) bool) (end int, ok bool) {
 	off := 0
 	for {
-		line, _, ok := bytes.Cut(b[off:], []byte("\n"))
-		if !ok {
-			return len(b) + 1, true
+		line, _, found := bytes.Cut(b[off:], []byte("\n"))
+		if !found {
+			return -1, true
 		}
 		hexSize, _, _ := bytes.Cut(bytes.TrimSpace(line), []byte(";"))
 		size, err := strconv.ParseUint(string(bytes.TrimSpace(hexSize)), 16, 31)
@@ -49,9 +80,9 @@ func httpChunkedLen(b []byte) (int, bool) {
 		if size == 0 {
 			// Trailer fields, then an empty line.
 			for {
-				line, _, ok := bytes.Cut(b[off:], []byte("\n"))
-				if !ok {
-					return len(b) + 1, true
+				line, _, found := bytes.Cut(b[off:], []byte("\n"))
+				if !found {
+					return -1, true
 				}
 				off += len(line) + 1
 				if len(bytes.TrimSpace(line)) == 0 {
@@ -59,8 +90,9 @@ func httpChunkedLen(b []byte) (int, bool) {
 				}
 			}
 		}
-		if int(size) > len(b)-off {
-			return len(b) + 1, true
+		data := b[off:min(len(b), off+int(size))]
+		if fn != nil && !fn(data) || len(data) < int(size) {
+			return -1, true
 		}
 		off += int(size)
 		// The CR LF after the chunk data.
