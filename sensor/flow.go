@@ -113,14 +113,16 @@ const reorderSlack = int64(time.Second)
 
 // report reports the open flows that carried packets since the last report,
 // most recent first, and starts their counts again. The table is ordered
-// by last packet, so the walk stops at the first flow idle since then.
+// by last packet, so the walk stops at the first flow idle since then. A
+// flow not yet answered waits: its first record is then the first that
+// counts it as a connection (Since zero and Answered).
 func (t *flowTable) report(s *Sensor) {
 	if s.now.IsZero() {
 		return // no packet yet
 	}
 	cut := s.now.UnixNano()
 	for f := t.head.next; f != &t.head && f.last >= t.reported-reorderSlack; f = f.next {
-		if f.packets == 0 {
+		if f.packets == 0 || !f.seenA || !f.seenB {
 			continue
 		}
 		r := f.record()

@@ -227,8 +227,9 @@ func TestReassemblyHostileSequenceNumbers(t *testing.T) {
 }
 
 // TestReportOpenFlows holds a connection open across two reports and
-// requires each record to count only what came since the last, the first
-// report to mark nothing as continued, a flow idle since a report to be
+// requires each record to count only what came since the last, a flow not
+// yet answered to wait for its answer, the first record to mark nothing
+// as continued, a flow idle since a report to be
 // left alone, and the end of a flow that carried nothing after its last
 // report to add no record.
 func TestReportOpenFlows(t *testing.T) {
@@ -238,14 +239,19 @@ func TestReportOpenFlows(t *testing.T) {
 	quiet := tcp(true, decode.TCPSyn, 1, "") // a second flow, silent after its first packet
 	quiet.SrcPort = 40001
 	s.Packet(at(0), tcp(true, decode.TCPSyn, 1, ""))
+	s.Report() // not answered yet: it waits
 	s.Packet(at(0), tcp(false, decode.TCPSyn|decode.TCPAck, 9, ""))
 	s.Packet(at(0), quiet)
+	quietAck := tcp(false, decode.TCPSyn|decode.TCPAck, 9, "")
+	quietAck.DstPort = 40001
+	s.Packet(at(0), quietAck)
 	s.Packet(at(1), tcp(true, decode.TCPAck, 2, "HELLO"))
 	s.Report()
 	if len(rec.flows) != 2 {
 		t.Fatalf("first report: %d records, want 2: %+v", len(rec.flows), rec.flows)
 	}
 	long := rec.flows[0]
+	// Had the lone SYN been reported, this would be the flow's second record.
 	if !long.Open || !long.Since.IsZero() || long.Packets != 3 || !long.Answered || !long.Last.Equal(at(1)) {
 		t.Errorf("first record of the open flow: %+v", long)
 	}
