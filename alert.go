@@ -39,6 +39,15 @@ const (
 	AlertMDS2Contradiction        = "mds2_contradiction"        // traffic contradicts the manufacturer's MDS2
 )
 
+// Alert kinds a live capture raises about itself, with no device and the
+// subject "interface:NAME": monitoring that has stopped seeing the
+// network (a SPAN session lost in a switch change) or that misses part of
+// it is a gap in the compensating controls, and someone must know.
+const (
+	AlertCaptureSilent = "capture_silent" // an interface saw no packet for longer than allowed
+	AlertCaptureDrops  = "capture_drops"  // the kernel dropped a share of an interface's packets
+)
+
 // Alert is something a person should look at, with the evidence and where
 // it stands. Alerts are de-duplicated: while one of a kind about a device
 // and subject is new or acknowledged, raising it again counts it again.

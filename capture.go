@@ -127,3 +127,26 @@ type ConversationService interface {
 	// learning, the guidance checks) without truncating it.
 	EachConversation(ctx context.Context, f ConversationFilter, fn func(Conversation) error) error
 }
+
+// LiveCapture is what a live capture interface has done since it started,
+// as /metrics, the API and the captures page show it: a capture that goes
+// quiet or drops packets is a blind spot in the monitoring.
+type LiveCapture struct {
+	Interface string    `json:"interface"`
+	Filter    string    `json:"filter"`
+	Started   time.Time `json:"started"`
+	Packets   uint64    `json:"packets"`
+	Bytes     uint64    `json:"bytes"`
+	Drops     uint64    `json:"drops"` // dropped by the kernel: the capture ring was full
+	// LastPacket is the capture time of the latest packet read, zero
+	// before the first.
+	LastPacket time.Time `json:"last_packet"`
+	// Batches were written to the register; Merged flushes found the
+	// writer busy and merged into the next; Failed could not be written.
+	Batches int `json:"batches"`
+	Merged  int `json:"merged"`
+	Failed  int `json:"failed"`
+	// Silent is set while the capture has seen no packet for longer than
+	// its allowance (a capture_silent alert is open).
+	Silent bool `json:"silent"`
+}
