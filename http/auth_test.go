@@ -62,6 +62,7 @@ func TestAccess(t *testing.T) {
 		}, [4]int{401, 403, 200, 200}},
 		{"GET /api/v1/captures", get("/api/v1/captures"), [4]int{401, 200, 200, 200}},
 		{"GET /api/v1/captures/{id}", get("/api/v1/captures/" + capID), [4]int{401, 200, 200, 200}},
+		{"GET /api/v1/captures/live", get("/api/v1/captures/live"), [4]int{401, 200, 200, 200}},
 		{"POST /api/v1/captures", func(role string) req {
 			// Different bytes per role, so that each is a new capture.
 			return uploadReq("file", string(dnsPcap)+role)

@@ -7,6 +7,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,6 +18,9 @@ import (
 
 func (s *Server) registerCaptureRoutes() {
 	s.handle("GET /api/v1/captures", cordon.RoleViewer, s.handleCaptureIndex)
+	// The mux prefers the literal "live" to the wildcard {id}, whatever
+	// the order of registration.
+	s.handle("GET /api/v1/captures/live", cordon.RoleViewer, s.handleCaptureLive)
 	s.handle("GET /api/v1/captures/{id}", cordon.RoleViewer, s.handleCaptureView)
 	s.handle("POST /api/v1/captures", cordon.RoleAnalyst, s.handleCaptureUpload)
 }
@@ -68,6 +72,38 @@ func (s *Server) handleCaptureView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, c)
+}
+
+// LiveCaptureList is the answer of GET /api/v1/captures/live: each live
+// capture interface's health, by interface name.
+type LiveCaptureList struct {
+	Captures []cordon.LiveCapture `json:"captures"`
+}
+
+// handleCaptureLive answers an empty list when the server captures nothing
+// live: that is a configuration, not an error, and a monitoring script can
+// treat both alike.
+func (s *Server) handleCaptureLive(w http.ResponseWriter, r *http.Request) {
+	if _, err := query(r); err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, LiveCaptureList{Captures: s.liveCaptures()})
+}
+
+// liveCaptures returns a copy of the live captures' snapshot sorted by
+// interface, so that the API and /metrics list them in a stable order, and
+// never nil, so that JSON shows an empty array.
+func (s *Server) liveCaptures() []cordon.LiveCapture {
+	var live []cordon.LiveCapture
+	if s.LiveCaptures != nil {
+		live = slices.Clone(s.LiveCaptures())
+	}
+	if live == nil {
+		return []cordon.LiveCapture{}
+	}
+	slices.SortStableFunc(live, func(a, b cordon.LiveCapture) int { return strings.Compare(a.Interface, b.Interface) })
+	return live
 }
 
 // handleCaptureUpload streams the multipart field "file" to a temporary

@@ -2,10 +2,13 @@ package http
 
 import (
 	"fmt"
+	"io"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/auth"
@@ -104,5 +107,80 @@ func TestCleanFileName(t *testing.T) {
 				t.Errorf("cleanFileName(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// testLiveCaptures is what a server capturing on two interfaces reports:
+// eth2 carries traffic and drops some; span0 lost its SPAN session and has
+// seen nothing for a while. Listed out of order, as a snapshot may be.
+func testLiveCaptures() []cordon.LiveCapture {
+	started := time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC)
+	return []cordon.LiveCapture{
+		{Interface: "span0", Started: started, Packets: 1200, Bytes: 880_000,
+			LastPacket: time.Date(2026, 3, 2, 7, 12, 30, 0, time.UTC), Batches: 120, Silent: true},
+		{Interface: "eth2", Filter: "not port 22", Started: started, Packets: 5_000_000_000, Bytes: 3_100_000_000_000, Drops: 4096,
+			LastPacket: time.Date(2026, 3, 2, 8, 59, 59, 250_000_000, time.UTC), Batches: 118, Merged: 2, Failed: 1},
+	}
+}
+
+func TestCaptureLive(t *testing.T) {
+	t.Run("NoLiveCapture", func(t *testing.T) {
+		e := MustOpenEnv(t, nil)
+		resp := e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/api/v1/captures/live"})
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != `{"captures":[]}` {
+			t.Errorf("without live capture: %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("NoneYet", func(t *testing.T) {
+		e := MustOpenEnv(t, func(s *Server) { s.LiveCaptures = func() []cordon.LiveCapture { return nil } })
+		resp := e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/api/v1/captures/live"})
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || strings.TrimSpace(string(body)) != `{"captures":[]}` {
+			t.Errorf("with none: %d %s", resp.StatusCode, body)
+		}
+	})
+	t.Run("TwoInterfaces", func(t *testing.T) {
+		e := MustOpenEnv(t, func(s *Server) { s.LiveCaptures = testLiveCaptures })
+		var got struct{ Captures []map[string]any }
+		resp := e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/api/v1/captures/live"})
+		decode(t, resp, &got)
+		if resp.StatusCode != 200 || len(got.Captures) != 2 {
+			t.Fatalf("live: %d %+v", resp.StatusCode, got)
+		}
+		eth2, span0 := got.Captures[0], got.Captures[1]
+		if eth2["interface"] != "eth2" || span0["interface"] != "span0" {
+			t.Errorf("interfaces %v, %v: want eth2 then span0", eth2["interface"], span0["interface"])
+		}
+		for k, want := range map[string]any{
+			"filter": "not port 22", "started": "2026-03-02T07:00:00Z", "packets": 5e9, "bytes": 3.1e12, "drops": 4096.0,
+			"last_packet": "2026-03-02T08:59:59.25Z", "batches": 118.0, "merged": 2.0, "failed": 1.0, "silent": false,
+		} {
+			if eth2[k] != want {
+				t.Errorf("eth2 %s = %v (%T), want %v", k, eth2[k], eth2[k], want)
+			}
+		}
+		if span0["silent"] != true || span0["drops"] != 0.0 {
+			t.Errorf("span0: %v", span0)
+		}
+		// A numeric ID still reaches the capture itself.
+		wantError(t, e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/api/v1/captures/999"}), 404, cordon.ENOTFOUND, "")
+		wantError(t, e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/api/v1/captures/live?x=1"}), 400, cordon.EINVALID, "Unknown query parameter")
+	})
+}
+
+// TestCaptureLiveRoute checks that the mux gives "live" to its own route,
+// not to {id} (which would answer 400 or 404 for a non-numeric ID).
+func TestCaptureLiveRoute(t *testing.T) {
+	s := NewServer()
+	for path, want := range map[string]string{
+		"/api/v1/captures/live":  "GET /api/v1/captures/live",
+		"/api/v1/captures/12":    "GET /api/v1/captures/{id}",
+		"/api/v1/captures/lives": "GET /api/v1/captures/{id}",
+	} {
+		r := httptest.NewRequest("GET", path, nil)
+		if _, pattern := s.router.Handler(r); pattern != want {
+			t.Errorf("GET %s: pattern %q, want %q", path, pattern, want)
+		}
 	}
 }

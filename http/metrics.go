@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cordonsec/cordon"
@@ -37,52 +38,120 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		Error(w, r, err)
 		return
 	}
+	out := writeMetrics(m)
+	if s.LiveCaptures != nil {
+		// Without live capture the families are left out altogether, so
+		// that a server fed by uploads does not look like a blind sensor.
+		out = append(out, writeLiveMetrics(s.liveCaptures())...)
+	}
 	w.Header().Set("Content-Type", metricsContentType)
-	w.Write(writeMetrics(m))
+	w.Write(out)
+}
+
+// metricsWriter writes the text exposition format.
+type metricsWriter struct{ b bytes.Buffer }
+
+// family announces a family with its HELP and TYPE lines.
+func (w *metricsWriter) family(name, typ, help string) {
+	fmt.Fprintf(&w.b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
+}
+
+// sample writes one series: labels are name, value pairs.
+func (w *metricsWriter) sample(name string, value int64, labels ...string) {
+	w.line(name, strconv.FormatInt(value, 10), labels)
+}
+
+func (w *metricsWriter) sampleUint(name string, value uint64, labels ...string) {
+	w.line(name, strconv.FormatUint(value, 10), labels)
+}
+
+func (w *metricsWriter) sampleFloat(name string, value float64, labels ...string) {
+	w.line(name, strconv.FormatFloat(value, 'f', -1, 64), labels)
+}
+
+func (w *metricsWriter) line(name, value string, labels []string) {
+	w.b.WriteString(name)
+	for i := 0; i < len(labels); i += 2 {
+		if i == 0 {
+			w.b.WriteByte('{')
+		} else {
+			w.b.WriteByte(',')
+		}
+		fmt.Fprintf(&w.b, `%s="%s"`, labels[i], labelEscaper.Replace(labels[i+1]))
+		if i+2 == len(labels) {
+			w.b.WriteByte('}')
+		}
+	}
+	w.b.WriteByte(' ')
+	w.b.WriteString(value)
+	w.b.WriteByte('\n')
 }
 
 // writeMetrics renders m in the text exposition format, every family with
 // its HELP and TYPE lines and series in a stable order.
 func writeMetrics(m *cordon.DeliveryMetrics) []byte {
-	var b bytes.Buffer
-	family := func(name, typ, help string) {
-		fmt.Fprintf(&b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, typ)
-	}
-	sample := func(name string, value int64, labels ...string) {
-		b.WriteString(name)
-		for i := 0; i < len(labels); i += 2 {
-			if i == 0 {
-				b.WriteByte('{')
-			} else {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, `%s="%s"`, labels[i], labelEscaper.Replace(labels[i+1]))
-			if i+2 == len(labels) {
-				b.WriteByte('}')
-			}
-		}
-		fmt.Fprintf(&b, " %d\n", value)
-	}
-	family("cordon_alerts", "gauge", "Alerts stored, by kind, severity and status (suppressed alerts included).")
+	var w metricsWriter
+	w.family("cordon_alerts", "gauge", "Alerts stored, by kind, severity and status (suppressed alerts included).")
 	for _, t := range m.Alerts {
-		sample("cordon_alerts", int64(t.Count), "kind", t.Kind, "severity", t.Severity, "status", t.Status)
+		w.sample("cordon_alerts", int64(t.Count), "kind", t.Kind, "severity", t.Severity, "status", t.Status)
 	}
-	family("cordon_outbox_entries", "gauge", "Outbox entries by status: pending is the delivery backlog, failed were given up on.")
+	w.family("cordon_outbox_entries", "gauge", "Outbox entries by status: pending is the delivery backlog, failed were given up on.")
 	for _, st := range []string{cordon.OutboxPending, cordon.OutboxDelivered, cordon.OutboxFailed} {
-		sample("cordon_outbox_entries", int64(m.Outbox[st]), "status", st)
+		w.sample("cordon_outbox_entries", int64(m.Outbox[st]), "status", st)
 	}
-	family("cordon_outbox_depth", "gauge", "Alert deliveries waiting in the outbox.")
-	sample("cordon_outbox_depth", int64(m.Outbox[cordon.OutboxPending]))
-	family("cordon_deliveries_total", "counter", "Delivery attempts by destination and result.")
+	w.family("cordon_outbox_depth", "gauge", "Alert deliveries waiting in the outbox.")
+	w.sample("cordon_outbox_depth", int64(m.Outbox[cordon.OutboxPending]))
+	w.family("cordon_deliveries_total", "counter", "Delivery attempts by destination and result.")
 	ds := append([]cordon.DeliveryCount(nil), m.Deliveries...)
 	sort.Slice(ds, func(i, j int) bool { return ds[i].Destination < ds[j].Destination })
 	for _, d := range ds {
-		sample("cordon_deliveries_total", d.OK, "destination", d.Destination, "result", "ok")
-		sample("cordon_deliveries_total", d.Failed, "destination", d.Destination, "result", "failed")
+		w.sample("cordon_deliveries_total", d.OK, "destination", d.Destination, "result", "ok")
+		w.sample("cordon_deliveries_total", d.Failed, "destination", d.Destination, "result", "failed")
 	}
-	family("cordon_devices", "gauge", "Devices in the register.")
-	sample("cordon_devices", int64(m.Devices))
-	family("cordon_captures", "gauge", "Captures stored.")
-	sample("cordon_captures", int64(m.Captures))
-	return b.Bytes()
+	w.family("cordon_devices", "gauge", "Devices in the register.")
+	w.sample("cordon_devices", int64(m.Devices))
+	w.family("cordon_captures", "gauge", "Captures stored.")
+	w.sample("cordon_captures", int64(m.Captures))
+	return w.b.Bytes()
+}
+
+// writeLiveMetrics renders the live capture interfaces' health, one series
+// per interface in the order given (sorted by liveCaptures). Counters count
+// since the capture started; a restart resets them, which Prometheus's
+// rate() takes in its stride.
+func writeLiveMetrics(live []cordon.LiveCapture) []byte {
+	var w metricsWriter
+	counter := func(name, help string, value func(cordon.LiveCapture) uint64) {
+		w.family(name, "counter", help)
+		for _, c := range live {
+			w.sampleUint(name, value(c), "interface", c.Interface)
+		}
+	}
+	counter("cordon_capture_packets_total", "Packets read by a live capture interface since it started.",
+		func(c cordon.LiveCapture) uint64 { return c.Packets })
+	counter("cordon_capture_bytes_total", "Bytes read by a live capture interface since it started.",
+		func(c cordon.LiveCapture) uint64 { return c.Bytes })
+	counter("cordon_capture_drops_total", "Packets the kernel dropped on a live capture interface because its capture ring was full.",
+		func(c cordon.LiveCapture) uint64 { return c.Drops })
+	w.family("cordon_capture_batches_total", "counter", "Flushes of a live capture by result: written to the register, merged into the next because the writer was busy, or failed.")
+	for _, c := range live {
+		w.sample("cordon_capture_batches_total", int64(c.Batches), "interface", c.Interface, "result", "written")
+		w.sample("cordon_capture_batches_total", int64(c.Merged), "interface", c.Interface, "result", "merged")
+		w.sample("cordon_capture_batches_total", int64(c.Failed), "interface", c.Interface, "result", "failed")
+	}
+	w.family("cordon_capture_last_packet_timestamp_seconds", "gauge", "Capture time of the latest packet on a live capture interface, in Unix seconds; absent before the first.")
+	for _, c := range live {
+		if !c.LastPacket.IsZero() {
+			w.sampleFloat("cordon_capture_last_packet_timestamp_seconds", float64(c.LastPacket.UnixMilli())/1000, "interface", c.Interface)
+		}
+	}
+	w.family("cordon_capture_silent", "gauge", "1 while a live capture interface has seen no packet for longer than allowed (a capture_silent alert is open), else 0.")
+	for _, c := range live {
+		silent := int64(0)
+		if c.Silent {
+			silent = 1
+		}
+		w.sample("cordon_capture_silent", silent, "interface", c.Interface)
+	}
+	return w.b.Bytes()
 }

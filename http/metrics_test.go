@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/sqlite"
@@ -55,15 +56,81 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("metrics lack %q:\n%s", want, text)
 		}
 	}
-	// Every sample line is "name{labels} value" or "name value", each
-	// family announced first.
+	if strings.Contains(text, "cordon_capture_") {
+		t.Errorf("metrics of live capture on a server that captures nothing live:\n%s", text)
+	}
+	checkExposition(t, text)
+}
+
+// checkExposition checks that every sample line is "name{labels} value" or
+// "name value", each family announced first with HELP and TYPE.
+func checkExposition(t *testing.T, text string) {
+	t.Helper()
 	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
 		if strings.HasPrefix(line, "# ") {
 			continue
 		}
 		name := line[:strings.IndexAny(line, "{ ")]
-		if !strings.Contains(text, "# TYPE "+name+" ") {
-			t.Errorf("sample %q has no TYPE line", line)
+		if !strings.Contains(text, "# TYPE "+name+" ") || !strings.Contains(text, "# HELP "+name+" ") {
+			t.Errorf("sample %q has no HELP or TYPE line", line)
+		}
+		if i := strings.Index(text, line); i < strings.Index(text, "# TYPE "+name+" ") {
+			t.Errorf("sample %q comes before its TYPE line", line)
 		}
 	}
+}
+
+func TestMetricsLiveCapture(t *testing.T) {
+	odd := cordon.LiveCapture{Interface: `we"ird\`, Started: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+	e := MustOpenEnv(t, func(s *Server) {
+		s.LiveCaptures = func() []cordon.LiveCapture { return append(testLiveCaptures(), odd) }
+	})
+	e.s.OutboxService = sqlite.NewOutboxService(e.db)
+
+	resp := e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/metrics"})
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	text := string(body)
+	// Families in a fixed order, interfaces sorted within each.
+	want := `# HELP cordon_capture_packets_total Packets read by a live capture interface since it started.
+# TYPE cordon_capture_packets_total counter
+cordon_capture_packets_total{interface="eth2"} 5000000000
+cordon_capture_packets_total{interface="span0"} 1200
+cordon_capture_packets_total{interface="we\"ird\\"} 0
+`
+	if !strings.Contains(text, want) {
+		t.Errorf("metrics lack\n%s\nin\n%s", want, text)
+	}
+	for _, want := range []string{
+		"# TYPE cordon_capture_bytes_total counter\n",
+		`cordon_capture_bytes_total{interface="eth2"} 3100000000000` + "\n",
+		"# TYPE cordon_capture_drops_total counter\n",
+		`cordon_capture_drops_total{interface="eth2"} 4096` + "\n",
+		`cordon_capture_drops_total{interface="span0"} 0` + "\n",
+		"# TYPE cordon_capture_batches_total counter\n",
+		`cordon_capture_batches_total{interface="eth2",result="written"} 118` + "\n" +
+			`cordon_capture_batches_total{interface="eth2",result="merged"} 2` + "\n" +
+			`cordon_capture_batches_total{interface="eth2",result="failed"} 1` + "\n",
+		`cordon_capture_batches_total{interface="span0",result="written"} 120` + "\n",
+		"# TYPE cordon_capture_last_packet_timestamp_seconds gauge\n",
+		`cordon_capture_last_packet_timestamp_seconds{interface="eth2"} 1772441999.25` + "\n",
+		`cordon_capture_last_packet_timestamp_seconds{interface="span0"} 1772435550` + "\n",
+		"# TYPE cordon_capture_silent gauge\n",
+		`cordon_capture_silent{interface="eth2"} 0` + "\n",
+		`cordon_capture_silent{interface="span0"} 1` + "\n",
+		`cordon_capture_silent{interface="we\"ird\\"} 0` + "\n",
+		"cordon_captures 1\n", // the stored captures are still there
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	// No packet yet: no timestamp rather than 1970.
+	if strings.Contains(text, `cordon_capture_last_packet_timestamp_seconds{interface="we`) {
+		t.Errorf("a timestamp for an interface that saw no packet:\n%s", text)
+	}
+	checkExposition(t, text)
 }

@@ -99,4 +99,17 @@ func TestOpenAPIDocument(t *testing.T) {
 	if mac := obs["mac"].(map[string]any); mac["type"] != "string" {
 		t.Errorf("mac schema = %v", mac)
 	}
+	live, _ := schemas["LiveCapture"].(map[string]any)
+	if live == nil {
+		t.Fatal("no LiveCapture schema")
+	}
+	props := live["properties"].(map[string]any)
+	for _, k := range []string{"interface", "filter", "started", "packets", "bytes", "drops", "last_packet", "batches", "merged", "failed", "silent"} {
+		if props[k] == nil {
+			t.Errorf("LiveCapture schema lacks %s", k)
+		}
+	}
+	if s := props["last_packet"].(map[string]any); s["format"] != "date-time" {
+		t.Errorf("last_packet schema = %v", s)
+	}
 }

@@ -102,6 +102,11 @@ type Server struct {
 	// through the API is checked against it at once; without it the check
 	// waits for the next ingest.
 	ConversationService cordon.ConversationService
+	// LiveCaptures returns the state of each live capture interface, for
+	// GET /api/v1/captures/live and /metrics; nil when the server captures
+	// nothing live. It is called on every such request, so it must be
+	// cheap and safe for concurrent use.
+	LiveCaptures func() []cordon.LiveCapture
 	// UI, when set, serves the pages; without it "/" is a bare page that
 	// says who is signed in.
 	UI UI

@@ -34,6 +34,8 @@ type liveConfig struct {
 	// ringMB is the capture ring in MiB (1 MiB blocks): what absorbs a
 	// burst while the packet path is short of CPU.
 	ringMB int
+	// silentAfter is how long without a packet raises capture_silent.
+	silentAfter time.Duration
 	// detect is the --detect-config file, read and checked at start-up.
 	detect *detect.Config
 }
@@ -46,6 +48,7 @@ func liveFlags(fs *flag.FlagSet) *liveConfig {
 	fs.DurationVar(&c.flush, "flush", time.Minute, "how often captured traffic is written to the register")
 	fs.IntVar(&c.snapLen, "snaplen", 0, "bytes kept of each packet (default 262144)")
 	fs.IntVar(&c.ringMB, "ring", 32, "capture ring size in `MiB` (4-4096): larger rides out bursts on a busy machine")
+	fs.DurationVar(&c.silentAfter, "silent-after", defaultSilentAfter, "raise a capture_silent alert when the interface sees no packet for this `long` (0: never)")
 	fs.BoolVar(&c.promisc, "promisc", true, "put the interface in promiscuous mode (a SPAN or TAP port needs it)")
 	fs.Var(detectConfigFlag{&c.detect}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against (docs/detections.md)")
 	return c
@@ -56,13 +59,18 @@ func (c *liveConfig) open() (*live.Handle, error) {
 	if c.ringMB < 4 || c.ringMB > 4096 {
 		return nil, &usageError{msg: fmt.Sprintf("--ring must be 4 to 4096 MiB, not %d", c.ringMB)}
 	}
+	if c.silentAfter < 0 {
+		return nil, &usageError{msg: "--silent-after must not be negative"}
+	}
 	return live.Open(c.iface, live.Options{Filter: c.filter, SnapLen: c.snapLen, Promisc: c.promisc,
 		BlockSize: 1 << 20, BlockCount: c.ringMB})
 }
 
 // runLiveIn captures from cfg.iface into st until ctx ends; with no
-// interface it does nothing. It is how `cordon serve --interface` runs.
-func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Logger) error {
+// interface it does nothing. It is how `cordon serve --interface` runs;
+// published, if not nil, holds the loop while it runs, for the server to
+// show its state.
+func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Logger, published *atomic.Pointer[liveLoop]) error {
 	if cfg.iface == "" {
 		return nil
 	}
@@ -77,10 +85,21 @@ func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Log
 	defer stop()
 	defer h.Close()
 	logger.Info("live capture started", slog.String("interface", cfg.iface), slog.String("filter", cfg.filter))
-	l := newLiveLoop(st, cfg.iface, h, cfg.flush, logger)
-	l.stats, l.detect = h.Stats, cfg.detect
+	l := cfg.loop(st, h, logger)
+	if published != nil {
+		published.Store(l)
+		defer published.Store(nil)
+	}
 	_, err = l.run(ctx)
 	return err
+}
+
+// loop returns the live loop the flags describe, reading from h.
+func (c *liveConfig) loop(st *store, h *live.Handle, logger *slog.Logger) *liveLoop {
+	l := newLiveLoop(st, c.iface, h, c.flush, logger)
+	l.stats, l.detect, l.filter = h.Stats, c.detect, c.filter
+	l.health.silentAfter = c.silentAfter
+	return l
 }
 
 // liveSource yields packets: a live.Handle, or a capture file in tests.
@@ -95,6 +114,7 @@ type liveSource interface {
 type liveLoop struct {
 	st     *store
 	iface  string
+	filter string // the capture filter, for the status
 	src    liveSource
 	stats  func() (live.Stats, error) // kernel counters, if the source has them
 	flush  time.Duration
@@ -108,7 +128,14 @@ type liveLoop struct {
 	policy atomic.Pointer[policyRef]
 	// committed, when set, is called after each batch commit (tests).
 	committed func(*cordon.Capture)
+	// status is what the loop has done, for /metrics and the captures
+	// page; health is the writer's watch on the capture (live_health.go).
+	status liveStatus
+	health liveHealth
 }
+
+// Status returns what the loop has done so far.
+func (l *liveLoop) Status() cordon.LiveCapture { return l.status.get() }
 
 // liveSummary is what a run did.
 type liveSummary struct {
@@ -120,7 +147,9 @@ type liveSummary struct {
 }
 
 func newLiveLoop(st *store, iface string, src liveSource, flush time.Duration, logger *slog.Logger) *liveLoop {
-	return &liveLoop{st: st, iface: iface, src: src, flush: flush, now: time.Now, logger: logger}
+	l := &liveLoop{st: st, iface: iface, src: src, flush: flush, now: time.Now, logger: logger}
+	l.health.silentAfter = defaultSilentAfter
+	return l
 }
 
 // liveBatch is the traffic of one flush interval.
@@ -200,6 +229,12 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	batches := make(chan *liveBatch)
 	written := make(chan struct{})
 	writeCtx := context.WithoutCancel(ctx) // the last batch is written after ctx ends
+	start := l.now()
+	l.health.lastTraffic, l.health.lastDrops = start, start
+	l.health.silentOpen, l.health.dropsOpen = true, true // raised before a restart, perhaps
+	l.status.update(func(s *cordon.LiveCapture) {
+		*s = cordon.LiveCapture{Interface: l.iface, Filter: l.filter, Started: start}
+	})
 	go func() {
 		defer close(written)
 		for {
@@ -210,13 +245,15 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 			}
 			err := l.commit(writeCtx, b)
 			l.refreshPolicy(writeCtx)
+			l.checkHealth(writeCtx, b)
 			if err != nil {
 				sum.Failed++
 				l.logger.Error("live batch not written", slog.String("interface", l.iface),
 					slog.Uint64("packets", b.packets), slog.String("error", err.Error()))
-				continue
+			} else {
+				sum.Batches++
 			}
-			sum.Batches++
+			l.status.update(func(s *cordon.LiveCapture) { s.Batches, s.Failed = sum.Batches, sum.Failed })
 		}
 	}()
 
@@ -228,7 +265,15 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	}, sink)
 	dec := decode.NewDecoder(decode.Config{})
 	deadline := cur.start.Add(l.flush)
-	var lastDrops uint64
+	var (
+		lastDrops  uint64
+		lastPacket time.Time
+	)
+	publish := func() {
+		l.status.update(func(s *cordon.LiveCapture) {
+			s.Packets, s.Bytes, s.Drops, s.Merged, s.LastPacket = sum.Packets, sum.Bytes, sum.Drops, sum.Merged, lastPacket
+		})
+	}
 	handoff := func(final bool) {
 		sens.Report() // long flows join the batch while they last
 		now := l.now()
@@ -242,6 +287,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		if cur.drops > 0 {
 			l.logger.Warn("live capture dropped packets", slog.String("interface", l.iface), slog.Uint64("drops", cur.drops))
 		}
+		defer publish()
 		deadline = now.Add(l.flush)
 		if final {
 			<-ready
@@ -291,6 +337,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		}
 		cur.packets++
 		cur.bytes += uint64(p.OrigLen)
+		lastPacket = p.Time
 		sum.Packets++
 		sum.Bytes += uint64(p.OrigLen)
 		if err := dec.Decode(p.Link, p.Time, p.Data, &pkt); err != nil {
@@ -298,8 +345,11 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 		} else {
 			sens.Packet(p.Time, &pkt)
 		}
-		if n&255 == 0 && !l.now().Before(deadline) {
-			handoff(false)
+		if n&255 == 0 {
+			publish()
+			if !l.now().Before(deadline) {
+				handoff(false)
+			}
 		}
 	}
 	sens.Flush() // the flows still open end here: their records join the last batch

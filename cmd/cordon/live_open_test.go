@@ -23,7 +23,8 @@ import (
 type scriptSource struct {
 	steps    []step
 	i, waits int
-	timedOut bool // an until never came true
+	timedOut bool   // an until never came true
+	onIdle   func() // called at each wait, if set
 }
 
 type step struct {
@@ -46,6 +47,9 @@ func (s *scriptSource) Next(p *capture.Packet) error {
 			continue
 		}
 		s.waits++
+		if s.onIdle != nil {
+			s.onIdle()
+		}
 		time.Sleep(5 * time.Millisecond)
 		return live.ErrTimeout
 	}

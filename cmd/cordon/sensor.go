@@ -42,8 +42,7 @@ func runSensor(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	stop := context.AfterFunc(ctx, func() { h.Close() })
 	defer stop()
 	fmt.Fprintf(stdout, "Capturing on %s into %s; writing every %s. Ctrl-C to stop.\n", cfg.iface, *data, cfg.flush)
-	l := newLiveLoop(st, cfg.iface, h, cfg.flush, logger)
-	l.stats, l.detect = h.Stats, cfg.detect
+	l := cfg.loop(st, h, logger)
 	sum, err := l.run(cliContext(ctx))
 	fmt.Fprintf(stdout, "%s: %d packets, %d bytes, %d dropped by the kernel; %d batches written, %d merged, %d failed\n",
 		cfg.iface, sum.Packets, sum.Bytes, sum.Drops, sum.Batches, sum.Merged, sum.Failed)

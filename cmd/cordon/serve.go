@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/cordonsec/cordon"
@@ -23,6 +24,8 @@ type serveConfig struct {
 	data, addr, tlsCert, tlsKey, profiles string
 	delivery                              string // delivery configuration file (deliver.go)
 	detect                                *detect.Config
+	// live reports the live capture's state (nil: none).
+	live func() []cordon.LiveCapture
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -40,6 +43,15 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	cfg.data, cfg.detect = *data, liveCfg.detect
+	var running atomic.Pointer[liveLoop]
+	if liveCfg.iface != "" {
+		cfg.live = func() []cordon.LiveCapture {
+			if l := running.Load(); l != nil {
+				return []cordon.LiveCapture{l.Status()}
+			}
+			return nil
+		}
+	}
 	if (cfg.tlsCert == "") != (cfg.tlsKey == "") {
 		return &usageError{msg: "--tls-cert and --tls-key go together"}
 	}
@@ -55,7 +67,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		}
 		// With --interface, capture live until ctx ends; the server shuts
 		// down only after the last batch is written.
-		return runLiveIn(ctx, st, liveCfg, logger)
+		return runLiveIn(ctx, st, liveCfg, logger, &running)
 	})
 }
 
@@ -83,6 +95,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.SuppressionService, srv.PolicyService = st.suppressions, policies
 	srv.Guidance = guidance.FromDetect(cfg.detect)
 	srv.ConversationService = st.conversations
+	srv.LiveCaptures = cfg.live
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{
@@ -94,7 +107,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Models: st.models, Documents: st.documents, Remediations: st.remediations,
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
 		Suppressions: st.suppressions, Policies: policies, Outbox: st.outbox,
-		Guidance: guidance.FromDetect(cfg.detect),
+		Guidance: guidance.FromDetect(cfg.detect), LiveCaptures: cfg.live,
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},

@@ -6,7 +6,9 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/ingest"
@@ -28,6 +30,19 @@ type capturesPage struct {
 	Pager     *pager
 	MaxUpload int64
 	Active    bool
+	// Live is each live capture interface, by name; Silent names those
+	// that have gone quiet.
+	Live   []liveRow
+	Silent []string
+}
+
+// liveRow is one live capture interface on the captures page.
+type liveRow struct {
+	cordon.LiveCapture
+	// DropShare is the share of the packets that reached the interface
+	// that the kernel dropped, as the capture_drops alert counts it; ""
+	// without drops.
+	DropShare string
 }
 
 func (h *Handler) handleCaptureList(w http.ResponseWriter, r *http.Request, u *cordon.User) {
@@ -43,11 +58,50 @@ func (h *Handler) handleCaptureList(w http.ResponseWriter, r *http.Request, u *c
 	for _, c := range cs {
 		p.Active = p.Active || c.Status == cordon.CaptureQueued || c.Status == cordon.CaptureRunning
 	}
+	p.Live, p.Silent = h.liveRows()
 	// Keep progress moving on the list too while something is ingesting.
 	if p.Active {
 		p.Refresh = 5
 	}
 	h.render(w, r, http.StatusOK, "captures", p)
+}
+
+// liveRows returns the live capture interfaces sorted by name, and the
+// names of those that are silent.
+func (h *Handler) liveRows() ([]liveRow, []string) {
+	if h.cfg.LiveCaptures == nil {
+		return nil, nil
+	}
+	var rows []liveRow
+	var silent []string
+	for _, c := range h.cfg.LiveCaptures() {
+		rows = append(rows, liveRow{LiveCapture: c, DropShare: dropShare(c.Drops, c.Packets)})
+	}
+	slices.SortStableFunc(rows, func(a, b liveRow) int { return strings.Compare(a.Interface, b.Interface) })
+	for _, r := range rows {
+		if r.Silent {
+			silent = append(silent, r.Interface)
+		}
+	}
+	return rows, silent
+}
+
+// dropShare formats drops as a share of the packets that reached the
+// interface (those read and those dropped). Drops are rare against the
+// packets of a busy link, so a whole percent would read 0%: it keeps a
+// decimal, and says "under 0.01%" below that.
+func dropShare(drops, packets uint64) string {
+	if drops == 0 {
+		return ""
+	}
+	pct := 100 * float64(drops) / (float64(drops) + float64(packets))
+	switch {
+	case pct < 0.01:
+		return "under 0.01%"
+	case pct < 1:
+		return strconv.FormatFloat(pct, 'f', 2, 64) + "%"
+	}
+	return strconv.FormatFloat(pct, 'f', 1, 64) + "%"
 }
 
 // handleCaptureUpload streams the multipart field "file" through

@@ -75,6 +75,10 @@ type Config struct {
 	Guidance guidance.Options
 	// Outbox shows admins where an alert was delivered; nil hides it.
 	Outbox cordon.OutboxService
+	// LiveCaptures returns the state of each live capture interface, shown
+	// on the captures page; nil (or none returned) when the server captures
+	// nothing live, and the page then shows no live card.
+	LiveCaptures func() []cordon.LiveCapture
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
