@@ -140,7 +140,7 @@ type LiveCapture struct {
 	Drops     uint64    `json:"drops"` // dropped by the kernel: the capture ring was full
 	// LastPacket is the capture time of the latest packet read, zero
 	// before the first.
-	LastPacket time.Time `json:"last_packet"`
+	LastPacket time.Time `json:"last_packet,omitzero"`
 	// Batches were written to the register; Merged flushes found the
 	// writer busy and merged into the next; Failed could not be written.
 	Batches int `json:"batches"`

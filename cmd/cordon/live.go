@@ -48,7 +48,7 @@ func liveFlags(fs *flag.FlagSet) *liveConfig {
 	fs.DurationVar(&c.flush, "flush", time.Minute, "how often captured traffic is written to the register")
 	fs.IntVar(&c.snapLen, "snaplen", 0, "bytes kept of each packet (default 262144)")
 	fs.IntVar(&c.ringMB, "ring", 32, "capture ring size in `MiB` (4-4096): larger rides out bursts on a busy machine")
-	fs.DurationVar(&c.silentAfter, "silent-after", defaultSilentAfter, "raise a capture_silent alert when the interface sees no packet for this `long` (0: never)")
+	fs.DurationVar(&c.silentAfter, "capture-silent-after", defaultSilentAfter, "raise a capture_silent alert when the interface sees no packet for this `long` (0: never)")
 	fs.BoolVar(&c.promisc, "promisc", true, "put the interface in promiscuous mode (a SPAN or TAP port needs it)")
 	fs.Var(detectConfigFlag{&c.detect}, "detect-config", "JSON `file` of approved internet endpoints, file servers and jump hosts the detections check traffic against (docs/detections.md)")
 	return c
@@ -60,7 +60,7 @@ func (c *liveConfig) open() (*live.Handle, error) {
 		return nil, &usageError{msg: fmt.Sprintf("--ring must be 4 to 4096 MiB, not %d", c.ringMB)}
 	}
 	if c.silentAfter < 0 {
-		return nil, &usageError{msg: "--silent-after must not be negative"}
+		return nil, &usageError{msg: "--capture-silent-after must not be negative"}
 	}
 	return live.Open(c.iface, live.Options{Filter: c.filter, SnapLen: c.snapLen, Promisc: c.promisc,
 		BlockSize: 1 << 20, BlockCount: c.ringMB})

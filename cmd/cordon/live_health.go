@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 // batch it is handed and raises alerts that go out like any other.
 const (
 	// defaultSilentAfter is how long an interface may see no packet before
-	// capture_silent is raised (--silent-after).
+	// capture_silent is raised (--capture-silent-after).
 	defaultSilentAfter = 10 * time.Minute
 	// dropShare is the share of a batch's packets the kernel may drop
 	// before capture_drops is raised: a burst loses a few, a ring too
@@ -79,7 +80,7 @@ func (l *liveLoop) checkHealth(ctx context.Context, b *liveBatch) {
 		}
 	case silent:
 		l.raiseHealth(ctx, &cordon.Alert{Kind: cordon.AlertCaptureSilent, Severity: cordon.AlertHigh,
-			Title: fmt.Sprintf("Live capture on %s has seen no traffic for %s", l.iface, quiet.Round(time.Minute)),
+			Title: fmt.Sprintf("Live capture on %s has seen no traffic for %s", l.iface, spoken(quiet)),
 			Evidence: []string{fmt.Sprintf("No packet on %s since %s. The SPAN session or tap feeding it may have been "+
 				"removed or moved in a network change; until traffic returns, the devices it watched are not monitored.",
 				l.iface, h.lastTraffic.UTC().Format(time.RFC3339))}})
@@ -112,4 +113,16 @@ func (l *liveLoop) resolveHealth(ctx context.Context, kind, note string) {
 	if _, err := l.st.alerts.ResolveAlerts(ctx, kind, nil, cordon.AlertScope{Subjects: []string{l.subject()}}, note); err != nil {
 		l.logger.Error("capture health alert not resolved", slog.String("kind", kind), slog.String("error", err.Error()))
 	}
+}
+
+// spoken says a duration as a title reads it: "40 seconds", "12 minutes",
+// "3.5 hours".
+func spoken(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d seconds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%d minutes", int(d.Minutes()))
+	}
+	return strconv.FormatFloat(d.Hours(), 'f', 1, 64) + " hours"
 }

@@ -110,3 +110,13 @@ func TestLiveCaptureDrops(t *testing.T) {
 		t.Errorf("capture_drops alerts %+v (%v); want one, resolved after an hour without drops", as, err)
 	}
 }
+
+func TestSpoken(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		25 * time.Second: "25 seconds", 12*time.Minute + 40*time.Second: "12 minutes", 210 * time.Minute: "3.5 hours",
+	} {
+		if got := spoken(d); got != want {
+			t.Errorf("spoken(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

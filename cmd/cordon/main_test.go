@@ -135,3 +135,28 @@ func TestUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestEveryCommandHelp asks every command and subcommand for its flags:
+// two flags of one name (a command's own and a shared set's) would panic
+// at definition, which no other test of that command may reach.
+func TestEveryCommandHelp(t *testing.T) {
+	subs := map[string][]string{
+		"feeds": {"import", "sync", "status"}, "models": {"list", "sync", "show", "import-sbom", "import-mds2", "import-vex"},
+		"policy": {"suggest", "learn", "show", "export"}, "lifecycle": {"forecast", "decommission", "dispose"},
+		"alerts": {"list"}, "suppliers": {"list", "unexplained", "import"}, "token": {"create"}, "user": {"add"},
+		"remediations": {"list", "check"}, "exceptions": {"list"},
+		"deliver": {"check", "outbox", "suppress add", "suppress list", "suppress delete"},
+	}
+	for _, c := range commands() {
+		calls := [][]string{{c.name, "-h"}}
+		for _, s := range subs[c.name] {
+			calls = append(calls, append(append([]string{c.name}, strings.Fields(s)...), "-h"))
+		}
+		for _, args := range calls {
+			code, _, stderr := runCLI(t, args...)
+			if code != exitOK && code != exitUsage {
+				t.Errorf("%s: exit %d: %s", strings.Join(args, " "), code, stderr)
+			}
+		}
+	}
+}
