@@ -63,7 +63,19 @@ type Token struct {
 	CreatedAt  time.Time  `json:"created_at"`
 	LastUsedAt *time.Time `json:"last_used_at"`
 	ExpiresAt  *time.Time `json:"expires_at"`
+	// Scope narrows what the token may do below its user's role: "" is
+	// everything the role allows; TokenScopeSensor only what a remote
+	// sensor needs. A sensor box holds a token that cannot read the
+	// register or change it, whoever stole it.
+	Scope string `json:"scope"`
 }
+
+// Token scopes.
+const (
+	// TokenScopeSensor allows only the routes a remote sensor uses: shipping
+	// batches and reading the approved policy.
+	TokenScopeSensor = "sensor"
+)
 
 // Session is a signed-in browser. Only the hash of its cookie is stored.
 type Session struct {
