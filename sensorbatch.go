@@ -37,7 +37,8 @@ type CaptureHealth struct {
 	// Drops counts the packets the kernel dropped during the batch.
 	Drops uint64 `json:"drops"`
 	// LastPacket is when the interface last saw a packet, in this batch or
-	// before; zero if it never has since the capture started.
+	// before, to within a flush (by the sensor's clock, as End is); zero
+	// if it has seen none since the capture started.
 	LastPacket time.Time `json:"last_packet,omitzero"`
 	// Started is when the capture started.
 	Started time.Time `json:"started"`

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -16,8 +13,8 @@ import (
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/capture"
 	"github.com/cordonsec/cordon/capture/live"
+	"github.com/cordonsec/cordon/classify"
 	"github.com/cordonsec/cordon/detect"
-	"github.com/cordonsec/cordon/ingest"
 	"github.com/cordonsec/cordon/inventory"
 	"github.com/cordonsec/cordon/oui"
 	"github.com/cordonsec/cordon/sensor"
@@ -97,8 +94,7 @@ func runLiveIn(ctx context.Context, st *store, cfg *liveConfig, logger *slog.Log
 // loop returns the live loop the flags describe, reading from h.
 func (c *liveConfig) loop(st *store, h *live.Handle, logger *slog.Logger) *liveLoop {
 	l := newLiveLoop(st, c.iface, h, c.flush, logger)
-	l.stats, l.detect, l.filter = h.Stats, c.detect, c.filter
-	l.health.silentAfter = c.silentAfter
+	l.stats, l.detect, l.filter, l.silentAfter = h.Stats, c.detect, c.filter, c.silentAfter
 	return l
 }
 
@@ -112,7 +108,6 @@ type liveSource interface {
 // never waits for the database: if the writer is still busy with the last
 // batch, the next one keeps growing and is written later, merged.
 type liveLoop struct {
-	st     *store
 	iface  string
 	filter string // the capture filter, for the status
 	src    liveSource
@@ -126,12 +121,21 @@ type liveLoop struct {
 	// read by the writer after each commit so that the packet path never
 	// waits for the database.
 	policy atomic.Pointer[policyRef]
-	// committed, when set, is called after each batch commit (tests).
+	// classifier names the devices of each batch.
+	classifier *classify.Classifier
+	// deliver takes each batch to the register: through the local store,
+	// or into the spool a remote sensor ships from (nil capture).
+	deliver func(context.Context, *cordon.SensorBatch) (*cordon.Capture, error)
+	// policySource reads the approved policy (nil: none).
+	policySource func(context.Context) (detect.PolicyCheck, error)
+	// silentAfter is how long the interface may see no packet before
+	// capture_silent (0: never).
+	silentAfter time.Duration
+	// committed, when set, is called after each batch is delivered
+	// (tests); the capture is nil for a remote sensor.
 	committed func(*cordon.Capture)
-	// status is what the loop has done, for /metrics and the captures
-	// page; health is the writer's watch on the capture (live_health.go).
+	// status is what the loop has done, for /metrics and the captures page.
 	status liveStatus
-	health liveHealth
 }
 
 // Status returns what the loop has done so far.
@@ -146,10 +150,14 @@ type liveSummary struct {
 	Failed         int    // batches that could not be written
 }
 
+// newLiveLoop returns a loop that writes its batches into st.
 func newLiveLoop(st *store, iface string, src liveSource, flush time.Duration, logger *slog.Logger) *liveLoop {
-	l := &liveLoop{st: st, iface: iface, src: src, flush: flush, now: time.Now, logger: logger}
-	l.health.silentAfter = defaultSilentAfter
-	return l
+	return &liveLoop{iface: iface, src: src, flush: flush, now: time.Now, logger: logger,
+		classifier: st.worker.Classifier, policySource: st.policyCheck, silentAfter: defaultSilentAfter,
+		deliver: func(ctx context.Context, b *cordon.SensorBatch) (*cordon.Capture, error) {
+			c, _, err := st.IngestBatch(ctx, "", b)
+			return c, err
+		}}
 }
 
 // liveBatch is the traffic of one flush interval.
@@ -159,6 +167,8 @@ type liveBatch struct {
 	packets, bytes uint64
 	drops          uint64
 	undecoded      uint64
+	// lastTraffic and captureStart are for the batch's health.
+	lastTraffic, captureStart time.Time
 	// det collects the batch's detections in front of inv (nil if the
 	// detection config was refused).
 	det *detect.Detector
@@ -170,7 +180,10 @@ type policyRef struct{ check detect.PolicyCheck }
 // refreshPolicy reads the approved policy for the batches to come; on an
 // error the last one read stays in force.
 func (l *liveLoop) refreshPolicy(ctx context.Context) {
-	p, err := l.st.policyCheck(ctx)
+	if l.policySource == nil {
+		return
+	}
+	p, err := l.policySource(ctx)
 	if err != nil {
 		l.logger.Warn("approved policy not read; the last one read stays in force", slog.String("error", err.Error()))
 		return
@@ -230,8 +243,9 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	written := make(chan struct{})
 	writeCtx := context.WithoutCancel(ctx) // the last batch is written after ctx ends
 	start := l.now()
-	l.health.lastTraffic, l.health.lastDrops = start, start
-	l.health.silentOpen, l.health.dropsOpen = true, true // raised before a restart, perhaps
+	// lastTraffic is the end of the last batch that had packets, by the
+	// loop's clock: each batch says it, for capture_silent.
+	var lastTraffic time.Time
 	l.status.update(func(s *cordon.LiveCapture) {
 		*s = cordon.LiveCapture{Interface: l.iface, Filter: l.filter, Started: start}
 	})
@@ -243,9 +257,9 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 			if !ok {
 				return
 			}
-			err := l.commit(writeCtx, b)
+			sb := l.sensorBatch(b)
+			c, err := l.deliver(writeCtx, sb)
 			l.refreshPolicy(writeCtx)
-			l.checkHealth(writeCtx, b)
 			if err != nil {
 				sum.Failed++
 				l.logger.Error("live batch not written", slog.String("interface", l.iface),
@@ -253,7 +267,11 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 			} else {
 				sum.Batches++
 			}
-			l.status.update(func(s *cordon.LiveCapture) { s.Batches, s.Failed = sum.Batches, sum.Failed })
+			_, silent := captureQuiet(sb)
+			l.status.update(func(s *cordon.LiveCapture) { s.Batches, s.Failed, s.Silent = sum.Batches, sum.Failed, silent })
+			if err == nil && l.committed != nil {
+				l.committed(c)
+			}
 		}
 	}()
 
@@ -267,7 +285,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	deadline := cur.start.Add(l.flush)
 	var (
 		lastDrops  uint64
-		lastPacket time.Time
+		lastPacket time.Time // capture time, for the status
 	)
 	publish := func() {
 		l.status.update(func(s *cordon.LiveCapture) {
@@ -277,7 +295,10 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	handoff := func(final bool) {
 		sens.Report() // long flows join the batch while they last
 		now := l.now()
-		cur.end = now
+		if cur.packets > 0 {
+			lastTraffic = now
+		}
+		cur.end, cur.lastTraffic, cur.captureStart = now, lastTraffic, start
 		if l.stats != nil {
 			if st, err := l.stats(); err == nil {
 				cur.drops += st.Drops - lastDrops
@@ -357,85 +378,6 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	close(batches)
 	<-written
 	return sum, runErr
-}
-
-// commit writes a batch as an ingested capture named "live:IFACE HH:MM",
-// so that it shows on the captures page, then runs the checks a capture
-// triggers.
-func (l *liveLoop) commit(ctx context.Context, b *liveBatch) error {
-	devs, convs := b.inv.Resolve(inventory.Options{Vendor: ouiVendor, Virtual: ouiVirtual})
-	if len(devs) == 0 {
-		return nil // nothing to show for this interval
-	}
-	cl := l.st.worker.Classifier
-	devices := make(map[string]*cordon.Device, len(devs))
-	keys := make([]string, 0, len(devs))
-	for _, d := range devs {
-		cl.Classify(d)
-		if k := cordon.DeviceKey(d); k != "" {
-			devices[k] = d
-			keys = append(keys, k)
-		}
-	}
-	var alerts []detect.Alert
-	if b.det != nil {
-		alerts = b.det.Finish(devs) // after classification: severity and scope depend on it
-	}
-	var nonce [16]byte
-	rand.Read(nonce[:])
-	sum := sha256.Sum256(fmt.Appendf(nil, "live\x00%s\x00%d\x00%x", l.iface, b.start.UnixNano(), nonce))
-	c := &cordon.Capture{
-		Name:      fmt.Sprintf("live:%s %s", l.iface, b.start.Format("15:04")),
-		SHA256:    hex.EncodeToString(sum[:]),
-		Size:      int64(b.bytes),
-		CreatedBy: "sensor:" + l.iface,
-	}
-	if err := l.st.captures.CreateCapture(ctx, c); err != nil {
-		return err
-	}
-	if err := l.st.captures.StartCapture(ctx, c.ID); err != nil {
-		return err
-	}
-	old, err := l.st.ingests.ObservedByKeys(ctx, keys)
-	if err != nil {
-		return errors.Join(err, l.st.captures.FailCapture(ctx, c.ID, "The live batch could not be written: "+err.Error()))
-	}
-	stats := cordon.IngestStats{
-		Packets: b.packets, Bytes: b.bytes, Flows: b.inv.Flows(),
-		Devices: len(devices), Conversations: len(convs), Warnings: []string{},
-	}
-	if b.drops > 0 {
-		stats.Warnings = append(stats.Warnings, fmt.Sprintf("the kernel dropped %d packets on %s during this interval (capture ring full)", b.drops, l.iface))
-	}
-	if b.undecoded > 0 {
-		stats.Warnings = append(stats.Warnings, fmt.Sprintf("%d packets could not be decoded", b.undecoded))
-	}
-	var newKeys []string
-	for k, d := range devices {
-		if old[k] == nil {
-			stats.NewDevices++
-			newKeys = append(newKeys, k)
-		}
-		devices[k] = ingest.Merge(old[k], d, cl)
-	}
-	if err := l.st.ingests.CommitIngest(ctx, c.ID, devices, convs, stats); err != nil {
-		return errors.Join(err, l.st.captures.FailCapture(ctx, c.ID, "The live batch could not be written: "+err.Error()))
-	}
-	l.logger.Info("live batch written", slog.String("capture", c.Name), slog.Int("devices", stats.Devices),
-		slog.Int("new_devices", stats.NewDevices), slog.Uint64("packets", stats.Packets), slog.Uint64("drops", b.drops))
-	if err := l.st.afterIngest(ctx, keys); err != nil {
-		l.logger.Error("checks after the live batch failed", slog.String("error", err.Error()))
-	}
-	// As ingest does: the batch's detections become alerts, and devices
-	// the register did not know are announced.
-	if err := l.st.raiseDetections(ctx, alerts, newKeys, keys); err != nil {
-		l.logger.Error("detections of the live batch not raised", slog.String("error", err.Error()))
-	}
-	if l.committed != nil {
-		c.Stats = stats
-		l.committed(c)
-	}
-	return nil
 }
 
 func ouiVendor(m cordon.MAC) string {

@@ -42,6 +42,7 @@ type store struct {
 	policies      cordon.PolicyService
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
+	logger        *slog.Logger
 }
 
 // dataFlag adds the --data flag, defaulting to $CORDON_DATA or ./cordon-data.
@@ -77,6 +78,7 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 	}
 	s := &store{
 		dir:           dir,
+		logger:        logger,
 		db:            db,
 		devices:       sqlite.NewDeviceService(db),
 		captures:      sqlite.NewCaptureService(db),
