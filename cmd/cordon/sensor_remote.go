@@ -1,0 +1,151 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/capture/live"
+	"github.com/cordonsec/cordon/classify"
+	"github.com/cordonsec/cordon/detect"
+	"github.com/cordonsec/cordon/policy"
+	"github.com/cordonsec/cordon/spool"
+)
+
+// A remote sensor dissects its site's traffic itself and ships each batch
+// (devices, conversations, detections: never a packet) to the central
+// server. Batches wait in a spool on local disk, so that a down link or
+// server, or a restart, loses nothing; the sensor holds its traffic to
+// the policy the server has approved, read again after every batch.
+
+// remoteConfig is the remote sensor's flags.
+type remoteConfig struct {
+	server, tokenFile, spool string
+	spoolMB                  int64
+}
+
+func (c *remoteConfig) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.server, "server", "", "central server `URL` to ship batches to (https://cordon.example.org); without it, batches go into --data")
+	fs.StringVar(&c.tokenFile, "token-file", "", "`file` holding a sensor-scoped API token for --server (else $CORDON_TOKEN)")
+	fs.StringVar(&c.spool, "spool", "cordon-spool", "`directory` where batches wait until the server has them")
+	fs.Int64Var(&c.spoolMB, "spool-max", 1024, "most `MiB` the spool keeps; past it the oldest batches are dropped")
+}
+
+// check refuses flags that do not go together.
+func (c *remoteConfig) check(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	switch {
+	case c.server == "" && (set["token-file"] || set["spool"] || set["spool-max"]):
+		return &usageError{msg: "--token-file, --spool and --spool-max go with --server"}
+	case c.server != "" && set["data"]:
+		return &usageError{msg: "--data and --server are two ways to keep batches: choose one"}
+	case c.spoolMB < 1:
+		return &usageError{msg: "--spool-max must be at least 1 MiB"}
+	}
+	return nil
+}
+
+// runRemoteSensor captures from h and ships the batches to the server.
+func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *live.Handle, profiles string, stdout io.Writer, logger *slog.Logger) error {
+	token, err := readToken(rc.tokenFile)
+	if err != nil {
+		return err
+	}
+	cl, err := newClassifier(profiles)
+	if err != nil {
+		return err
+	}
+	dir, err := spool.Open(rc.spool, spool.Options{MaxBytes: rc.spoolMB << 20, Logger: logger})
+	if err != nil {
+		return err
+	}
+	ship, err := spool.NewShipper(dir, spool.Config{Server: rc.server, Token: token, Logger: logger})
+	if err != nil {
+		return fmt.Errorf("--server: %s", cordon.ErrorMessage(err))
+	}
+	l := remoteLoop(cfg, h, cl, dir, &policyClient{server: rc.server, token: token}, logger)
+	l.stats = h.Stats
+	shipCtx, stopShip := context.WithCancel(context.WithoutCancel(ctx))
+	var shipped sync.WaitGroup
+	shipped.Go(func() { ship.Run(shipCtx) })
+	fmt.Fprintf(stdout, "Capturing on %s; shipping every %s to %s, through %s. Ctrl-C to stop.\n", cfg.iface, cfg.flush, rc.server, rc.spool)
+	err = finishSensor(l, ctx, stdout, "")
+	// The last batch is spooled: give the shipper a moment to send it,
+	// then leave the rest for the next start.
+	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	for dir.Stats().Pending > 0 && drain.Err() == nil {
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	stopShip()
+	shipped.Wait()
+	st := ship.Stats()
+	fmt.Fprintf(stdout, "spool: %d batches shipped, %d waiting in %s, %d rejected by the server, %d dropped\n",
+		st.Shipped, dir.Stats().Pending, rc.spool, st.Rejected, st.Dropped)
+	return err
+}
+
+// remoteLoop is a live loop whose batches go into dir, held to the policy
+// pc reads.
+func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *spool.Dir, pc *policyClient, logger *slog.Logger) *liveLoop {
+	return &liveLoop{iface: cfg.iface, filter: cfg.filter, src: src, flush: cfg.flush, now: time.Now, logger: logger,
+		detect: cfg.detect, classifier: cl, silentAfter: cfg.silentAfter, policySource: pc.check,
+		deliver: func(_ context.Context, b *cordon.SensorBatch) (*cordon.Capture, error) {
+			body, err := json.Marshal(b)
+			if err != nil {
+				return nil, err
+			}
+			return nil, dir.Put(b.ID, body)
+		}}
+}
+
+// policyClient reads the central server's approved policy.
+type policyClient struct {
+	server, token string
+	client        *http.Client
+}
+
+// check fetches the approved policy as JSON and prepares its check; nil
+// when it holds no device.
+func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
+	u, err := url.JoinPath(strings.TrimRight(p.server, "/"), "api/v1/policy/export")
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u+"?format=json", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+p.token)
+	client := p.client
+	if client == nil {
+		client = &http.Client{Timeout: time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("reading the approved policy: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("reading the approved policy: the server answered %s", resp.Status)
+	}
+	pol, err := policy.ReadPolicy(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("the approved policy: %s", cordon.ErrorMessage(err))
+	}
+	if e := policy.NewEnforcer(pol, false); e.Holds() > 0 {
+		return e, nil
+	}
+	return nil, nil
+}
