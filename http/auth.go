@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,21 +26,40 @@ const (
 type route struct {
 	Pattern string
 	Role    string
+	// Scopes are the token scopes (cordon.TokenScopeSensor) that may use
+	// the route as well as a full-access token; a scoped token may use no
+	// other route that needs a role, and no page (limitScope).
+	Scopes []string
 }
 
 // handle registers h for pattern behind the role check, and records the
 // route so that tests can hold the access table and the OpenAPI document
 // against every route.
 func (s *Server) handle(pattern, role string, h http.HandlerFunc) {
-	rt := route{Pattern: pattern, Role: role}
-	s.routes = append(s.routes, rt)
-	s.router.Handle(pattern, s.authorize(rt, h))
+	s.handleRoute(route{Pattern: pattern, Role: role}, h)
 }
+
+// handleScoped registers h as handle does and opens the route to tokens
+// narrowed to one of scopes, still within their user's role.
+func (s *Server) handleScoped(pattern, role string, scopes []string, h http.HandlerFunc) {
+	s.handleRoute(route{Pattern: pattern, Role: role, Scopes: scopes}, h)
+}
+
+func (s *Server) handleRoute(rt route, h http.HandlerFunc) {
+	s.routes = append(s.routes, rt)
+	s.router.Handle(rt.Pattern, s.authorize(rt, h))
+}
+
+// sensorScope opens a route to sensor tokens.
+var sensorScope = []string{cordon.TokenScopeSensor}
 
 // authMethod says how a request authenticated.
 type authMethod struct {
 	session *cordon.Session // nil for a bearer token
 	bearer  bool
+	// scope is the bearer token's scope: "" for full access, as for every
+	// session (a browser signs in with a password, which is not narrowed).
+	scope string
 }
 
 type authKey struct{}
@@ -71,7 +91,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				Error(w, r, cordon.Errorf(cordon.EUNAUTHORIZED, "The Authorization header must be \"Bearer\" and a Cordon API token."))
 				return
 			}
-			_, u, err := s.UserService.FindTokenByHash(ctx, auth.HashSecret(tok))
+			t, u, err := s.UserService.FindTokenByHash(ctx, auth.HashSecret(tok))
 			if cordon.ErrorCode(err) == cordon.ENOTFOUND {
 				Error(w, r, cordon.Errorf(cordon.EUNAUTHORIZED, "The API token is unknown, expired or revoked."))
 				return
@@ -79,7 +99,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				Error(w, r, err)
 				return
 			}
-			ctx = context.WithValue(cordon.NewContextWithUser(ctx, u), authKey{}, authMethod{bearer: true})
+			ctx = context.WithValue(cordon.NewContextWithUser(ctx, u), authKey{}, authMethod{bearer: true, scope: t.Scope})
 			infoFrom(ctx).user = u.Name
 		} else if c, err := r.Cookie(s.cookieName()); err == nil && c.Value != "" {
 			sess, u, err := s.UserService.FindSessionByHash(ctx, auth.HashSecret(c.Value))
@@ -133,6 +153,45 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, secret string) {
 func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: s.cookieName(), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.UseTLS(), SameSite: http.SameSiteLaxMode})
+}
+
+// limitScope refuses a request made with a scoped token unless the route
+// it matches lists the token's scope. It runs for every request, the
+// pages' and unmatched paths' included, so that whatever is added later is
+// closed to a sensor's token until marked open: a sensor box at another
+// site holds its token on a disk that a visitor can walk away with.
+func (s *Server) limitScope(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scope := authFrom(r.Context()).scope
+		if scope == "" || s.scopeAllows(scope, r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		Error(w, r, scopeRefusal(scope))
+	})
+}
+
+// scopeAllows reports whether the route that r matches lists scope. A route
+// open to anyone (the health check, the sign-in page) is open to every
+// scope too: a narrowed token never does less than no token. A path no
+// route of the server's matches (the pages, an unknown path, one the mux
+// would redirect) is allowed to no scope.
+func (s *Server) scopeAllows(scope string, r *http.Request) bool {
+	_, pattern := s.router.Handler(r)
+	for _, rt := range s.routes {
+		if rt.Pattern == pattern {
+			return rt.Role == "" || slices.Contains(rt.Scopes, scope)
+		}
+	}
+	return false
+}
+
+// scopeRefusal says what a scoped token may do instead.
+func scopeRefusal(scope string) error {
+	if scope == cordon.TokenScopeSensor {
+		return cordon.Errorf(cordon.EFORBIDDEN, "This is a sensor token: it may only ship batches (POST /api/v1/sensor/batches) and read the approved policy (GET /api/v1/policy/export).")
+	}
+	return cordon.Errorf(cordon.EFORBIDDEN, "This token is narrowed to the scope %q, which does not allow this.", scope)
 }
 
 // authorize enforces a route's role.

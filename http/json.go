@@ -21,10 +21,23 @@ const maxJSONBytes = 1 << 20
 // content types, unknown fields, trailing data and bodies over
 // maxJSONBytes, each with a message that says what is wrong.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	if mt := mediaType(r); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
+	if !isJSON(r) {
 		return cordon.Errorf(EUNSUPPORTED, "The request body must be JSON (Content-Type: application/json).")
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxJSONBytes))
+	return decodeJSONFrom(http.MaxBytesReader(w, r.Body, maxJSONBytes), v)
+}
+
+// isJSON reports whether r says its body is JSON.
+func isJSON(r *http.Request) bool {
+	mt := mediaType(r)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// decodeJSONFrom reads one JSON value from body into v as decodeJSON does,
+// for a body that is not the request's own (decompressed, or bounded
+// otherwise). The caller bounds body.
+func decodeJSONFrom(body io.Reader, v any) error {
+	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)

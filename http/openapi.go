@@ -1,6 +1,7 @@
 package http
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -76,7 +77,7 @@ type (
 // apiOps lists every operation: the core ones here, each issue-5 area's in
 // its own file.
 var apiOps = slices.Concat(coreOps, modelOps, remediationOps, exceptionOps, supplierOps, lifecycleOps, alertOps,
-	suppressionOps, policyOps, guidanceOps)
+	suppressionOps, policyOps, guidanceOps, sensorOps)
 
 var coreOps = []apiOp{
 	{"GET /healthz", "Report whether the server and its store work.", "", nil, nil, 200, health{}},
@@ -98,7 +99,7 @@ var coreOps = []apiOp{
 	{"POST /api/v1/users", "Create a user (password of 12 characters or more).", cordon.RoleAdmin, nil, UserCreate{}, 201, cordon.User{}},
 	{"PATCH /api/v1/users/{id}", "Change a user's role, disabled state or password.", cordon.RoleAdmin, nil, UserPatch{}, 200, cordon.User{}},
 	{"GET /api/v1/tokens", "List your API tokens (an admin may name another user).", cordon.RoleViewer, []string{"user_id"}, nil, 200, tokenList{}},
-	{"POST /api/v1/tokens", "Create an API token; the secret is in this answer only.", cordon.RoleViewer, nil, TokenCreate{}, 201, TokenCreated{}},
+	{"POST /api/v1/tokens", "Create an API token; the secret is in this answer only. scope \"sensor\" makes a token that may only ship sensor batches and read the approved policy, within its user's role.", cordon.RoleViewer, nil, TokenCreate{}, 201, TokenCreated{}},
 	{"DELETE /api/v1/tokens/{id}", "Revoke an API token (your own, or any as an admin).", cordon.RoleViewer, nil, nil, 204, nil},
 	{"GET /api/v1/audit", "The audit log, newest first.", cordon.RoleViewer, []string{"object", "actor", "offset", "limit"}, nil, 200, auditList{}},
 	{"GET /api/v1/findings", "List findings (vulnerabilities that apply to devices), most urgent first by default. Findings no longer found are left out.", cordon.RoleViewer,
@@ -288,6 +289,14 @@ func buildOpenAPI() map[string]any {
 				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
 			responses["413"] = errResp("The capture is too large.")
 		}
+		if op.route == "POST /api/v1/sensor/batches" {
+			o["requestBody"].(map[string]any)["description"] = fmt.Sprintf("The batch as JSON, at most %d MiB as sent; gzip-compressed with Content-Encoding: gzip, at most %d MiB decompressed.",
+				MaxBatchBodyBytes>>20, MaxBatchJSONBytes>>20)
+			responses["200"] = map[string]any{"description": "Shipped before: the batch's capture, duplicate=true; nothing changed.",
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
+			responses["413"] = errResp("The batch is too large, as sent or decompressed.")
+			responses["415"] = errResp("The body is not JSON, or its Content-Encoding is neither gzip nor identity.")
+		}
 		if op.route == "POST /api/v1/feeds" {
 			responses["200"] = map[string]any{"description": "Imported before: the earlier import, unchanged=true.",
 				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.resp)}}}
@@ -304,7 +313,7 @@ func buildOpenAPI() map[string]any {
 		}
 		if op.role != "" {
 			responses["401"] = errResp("Not signed in, or the token is unknown, expired or revoked.")
-			responses["403"] = errResp("The role is not enough, or the CSRF token is missing.")
+			responses["403"] = errResp("The role is not enough, the API token's scope does not allow this, or the CSRF token is missing.")
 		} else {
 			o["security"] = []any{}
 		}
@@ -325,6 +334,19 @@ func buildOpenAPI() map[string]any {
 		}
 		paths[path].(map[string]any)[strings.ToLower(method)] = o
 	}
+	// A duration is an integer of nanoseconds, as encoding/json writes a
+	// time.Duration; reflection sees only an integer.
+	if sch, ok := schemas["CaptureHealth"].(map[string]any); ok {
+		sch["properties"].(map[string]any)["silent_after"].(map[string]any)["description"] =
+			"How long the interface may see no packet before capture_silent, in nanoseconds; 0 never raises it."
+	}
+	// A token's scope is one of a few; reflection sees only a string.
+	for _, name := range []string{"Token", "TokenCreate", "TokenCreated"} {
+		if sch, ok := schemas[name].(map[string]any); ok {
+			sch["properties"].(map[string]any)["scope"] = map[string]any{"type": "string", "enum": []string{"", cordon.TokenScopeSensor}, "default": "",
+				"description": "\"\" allows everything the user's role does; \"sensor\" only POST /api/v1/sensor/batches and GET /api/v1/policy/export."}
+		}
+	}
 	return map[string]any{
 		"openapi": "3.0.3",
 		"info": map[string]any{
@@ -341,7 +363,7 @@ func buildOpenAPI() map[string]any {
 		"components": map[string]any{
 			"schemas": schemas,
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token, cdn_ and 43 characters."},
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token, cdn_ and 43 characters. A sensor-scoped token may use only the operations that say so."},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "cordon_session", "description": "The session cookie set by POST /login (__Host-cordon_session under TLS)."},
 			},
 		},

@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -40,6 +41,16 @@ func TestOpenAPIRoutes(t *testing.T) {
 		method, path, _ := strings.Cut(op.route, " ")
 		if role, ok := registered[strings.ToLower(method)+" "+path]; ok && role != op.role {
 			t.Errorf("%s: documented role %q, server requires %q", op.route, op.role, role)
+		}
+	}
+	// An operation open to sensor tokens says so, and no other does.
+	sensor := map[string]bool{}
+	for _, rt := range s.routes {
+		sensor[rt.Pattern] = slices.Contains(rt.Scopes, cordon.TokenScopeSensor)
+	}
+	for _, op := range apiOps {
+		if says := strings.Contains(op.summary, "A sensor-scoped token may use this"); says != sensor[op.route] {
+			t.Errorf("%s: the summary says a sensor token may use it: %v; the server: %v", op.route, says, sensor[op.route])
 		}
 	}
 }

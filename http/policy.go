@@ -19,7 +19,9 @@ func (s *Server) registerPolicyRoutes() {
 	s.handle("POST /api/v1/policy/review/{id}/approve", cordon.RoleAnalyst, s.handlePolicyReviewApprove)
 	s.handle("GET /api/v1/policy/baselines", cordon.RoleViewer, s.handlePolicyBaselines)
 	s.handle("POST /api/v1/policy/simulate", cordon.RoleViewer, s.handlePolicySimulate)
-	s.handle("GET /api/v1/policy/export", cordon.RoleViewer, s.handlePolicyExport)
+	// A remote sensor reads the approved policy (format=json) to hold its
+	// site's traffic to it.
+	s.handleScoped("GET /api/v1/policy/export", cordon.RoleViewer, sensorScope, s.handlePolicyExport)
 	s.handle("GET /api/v1/devices/{id}/policy", cordon.RoleViewer, s.handleDevicePolicy)
 }
 
@@ -85,7 +87,7 @@ var policyOps = []apiOp{
 	{"GET /api/v1/policy/baselines", "Learned communication patterns per device and per model; ?scope=device|model and ?key= (a device key, or manufacturer/model) narrow them.", cordon.RoleViewer, []string{"scope:policy"}, nil, 200, policyBaselineList{}},
 	{"POST /api/v1/policy/simulate", "Replay the stored flow history against the approved rules plus the suggested rules listed in include, and report what would be blocked by device, most clinically critical first. Changes nothing.",
 		cordon.RoleViewer, nil, policy.SimulateRequest{}, 200, policySimulation{}},
-	{"GET /api/v1/policy/export", "The approved, active policy as firewall configuration (nftables, iptables-restore, Cisco IOS, PAN-OS, FortiGate) or JSON or CSV, as an attachment.", cordon.RoleViewer, []string{"format:policy"}, nil, 200, nil},
+	{"GET /api/v1/policy/export", "The approved, active policy as firewall configuration (nftables, iptables-restore, Cisco IOS, PAN-OS, FortiGate) or JSON or CSV, as an attachment. A sensor-scoped token may use this: a remote sensor reads format=json to hold its site's traffic to the policy.", cordon.RoleViewer, []string{"format:policy"}, nil, 200, nil},
 	devicePolicyOp,
 }
 

@@ -95,6 +95,9 @@ type Server struct {
 	// checks per device. Without one, its routes answer 500.
 	SuppressionService cordon.SuppressionService
 	PolicyService      cordon.PolicyService
+	// SensorBatchService takes the batches remote sensors ship (POST
+	// /api/v1/sensor/batches); without it that route answers 500.
+	SensorBatchService cordon.SensorBatchService
 	// Guidance holds what the hospital approves (web endpoints, jump
 	// hosts, file servers) for the guidance checks.
 	Guidance guidance.Options
@@ -152,6 +155,7 @@ func NewServer() *Server {
 	s.registerSuppressionRoutes()
 	s.registerPolicyRoutes()
 	s.registerGuidanceRoutes()
+	s.registerSensorRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s
@@ -256,8 +260,8 @@ func (s *Server) URL() string {
 
 // Handler returns the whole middleware chain around the router: logging
 // and panic recovery outermost, so that they see every response, then
-// security headers, cross-origin refusal, authentication and the CSRF
-// check.
+// security headers, cross-origin refusal, authentication, the token
+// scope's limit and the CSRF check.
 func (s *Server) Handler() http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -265,6 +269,7 @@ func (s *Server) Handler() http.Handler {
 	}))
 	var h http.Handler = s.router
 	h = s.checkCSRF(h)
+	h = s.limitScope(h)
 	h = s.authenticate(h)
 	h = cop.Handler(h)
 	h = s.securityHeaders(h)

@@ -70,9 +70,12 @@ type env struct {
 	users  map[string]*cordon.User // by role
 	tokens map[string]string       // API token secret by role
 	device int64
-	queued []int64
-	logs   *bytes.Buffer
-	mu     sync.Mutex
+	// batches is the server's SensorBatchService, a fake: the real one
+	// is wired in cmd/cordon.
+	batches *fakeBatches
+	queued  []int64
+	logs    *bytes.Buffer
+	mu      sync.Mutex
 }
 
 // fastHash hashes testPassword cheaply: test users need no real cost.
@@ -113,6 +116,8 @@ func MustOpenEnv(t *testing.T, configure func(*Server)) *env {
 	s.PolicyService = sqlite.NewPolicyService(db)
 	s.AlertService = sqlite.NewAlertService(db)
 	s.ConversationService = sqlite.NewConversationService(db)
+	e.batches = &fakeBatches{seen: map[string]*cordon.Capture{}}
+	s.SensorBatchService = e.batches
 	s.Ingester = ingesterFunc(func(id int64) {
 		e.mu.Lock()
 		e.queued = append(e.queued, id)

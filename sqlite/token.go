@@ -21,6 +21,13 @@ type tokenAudit struct {
 	Name      string     `json:"name"`
 	Prefix    string     `json:"prefix"`
 	ExpiresAt *time.Time `json:"expires_at"`
+	// Scope is left out for a full-access token, as audit entries written
+	// before scopes existed have it.
+	Scope string `json:"scope,omitempty"`
+}
+
+func auditOfToken(t *cordon.Token) tokenAudit {
+	return tokenAudit{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, ExpiresAt: t.ExpiresAt, Scope: t.Scope}
 }
 
 func tokenObject(id int64) string { return "token:" + strconv.FormatInt(id, 10) }
@@ -33,6 +40,12 @@ func (s *UserService) CreateToken(ctx context.Context, t *cordon.Token) error {
 	}
 	if len(t.Name) > 255 || len(t.Prefix) > 64 {
 		return cordon.Errorf(cordon.EINVALID, "A token's name must have at most 255 characters.")
+	}
+	switch t.Scope {
+	case "", cordon.TokenScopeSensor:
+	default:
+		return cordon.Invalidf("scope", "A token's scope is empty (everything its user's role allows) or %q (only what a remote sensor needs), not %q.",
+			cordon.TokenScopeSensor, clip(t.Scope))
 	}
 	tx, err := s.db.beginWrite(ctx)
 	if err != nil {
@@ -50,22 +63,21 @@ func createToken(ctx context.Context, tx *Tx, t *cordon.Token) error {
 		return err
 	}
 	t.CreatedAt, t.LastUsedAt = tx.now, nil
-	if err := tx.QueryRowContext(ctx, `INSERT INTO tokens (user_id, name, hash, prefix, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, t.UserID, t.Name, t.Hash, t.Prefix, formatTime(tx.now),
-		nullTime(t.ExpiresAt)).Scan(&t.ID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO tokens (user_id, name, hash, prefix, created_at, expires_at, scope)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.UserID, t.Name, t.Hash, t.Prefix, formatTime(tx.now),
+		nullTime(t.ExpiresAt), t.Scope).Scan(&t.ID); err != nil {
 		return err
 	}
-	return insertAudit(ctx, tx, "token.create", tokenObject(t.ID), nil,
-		tokenAudit{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, ExpiresAt: t.ExpiresAt})
+	return insertAudit(ctx, tx, "token.create", tokenObject(t.ID), nil, auditOfToken(t))
 }
 
-const tokenColumns = `tokens.id, tokens.user_id, tokens.name, tokens.hash, tokens.prefix, tokens.created_at, tokens.last_used_at, tokens.expires_at`
+const tokenColumns = `tokens.id, tokens.user_id, tokens.name, tokens.hash, tokens.prefix, tokens.created_at, tokens.last_used_at, tokens.expires_at, tokens.scope`
 
 func scanToken(row interface{ Scan(...any) error }, extra ...any) (*cordon.Token, error) {
 	var t cordon.Token
 	var created string
 	var lastUsed, expires sql.NullString
-	dest := append([]any{&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, &created, &lastUsed, &expires}, extra...)
+	dest := append([]any{&t.ID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, &created, &lastUsed, &expires, &t.Scope}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
@@ -179,8 +191,7 @@ func (s *UserService) DeleteToken(ctx context.Context, id int64) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM tokens WHERE id = ?`, id); err != nil {
 		return wrap("delete token", err)
 	}
-	if err := insertAudit(ctx, tx, "token.delete", tokenObject(id),
-		tokenAudit{ID: t.ID, UserID: t.UserID, Name: t.Name, Prefix: t.Prefix, ExpiresAt: t.ExpiresAt}, nil); err != nil {
+	if err := insertAudit(ctx, tx, "token.delete", tokenObject(id), auditOfToken(t), nil); err != nil {
 		return wrap("delete token", err)
 	}
 	return wrap("delete token", tx.Commit())

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,9 @@ func testTokens(t *testing.T, open func(tb testing.TB) *Store) {
 		}{
 			{"OK", cordon.Token{UserID: erin.ID, Name: "ci", Hash: tokenHash, Prefix: "cdn_abcd"}, ""},
 			{"OKExpiring", cordon.Token{UserID: erin.ID, Name: "temp", Hash: Hash("t2"), Prefix: "cdn_efgh", ExpiresAt: &expires}, ""},
+			{"OKSensorScope", cordon.Token{UserID: erin.ID, Name: "sensor ward 7", Hash: Hash("t4"), Prefix: "cdn_ijkl", Scope: cordon.TokenScopeSensor}, ""},
+			{"ErrUnknownScope", cordon.Token{UserID: erin.ID, Name: "admin", Hash: Hash("t5"), Scope: "admin"}, cordon.EINVALID},
+			{"ErrScopeCase", cordon.Token{UserID: erin.ID, Name: "Sensor", Hash: Hash("t6"), Scope: "Sensor"}, cordon.EINVALID},
 			{"ErrUnknownUser", cordon.Token{UserID: erin.ID + 100, Name: "x", Hash: Hash("t3")}, cordon.ENOTFOUND},
 			{"ErrDuplicateHash", cordon.Token{UserID: erin.ID, Name: "again", Hash: tokenHash}, cordon.ECONFLICT},
 			{"ErrNoHash", cordon.Token{UserID: erin.ID, Name: "none"}, cordon.EINVALID},
@@ -45,19 +49,67 @@ func testTokens(t *testing.T, open func(tb testing.TB) *Store) {
 				if err == nil && (tok.ID == 0 || !tok.CreatedAt.Equal(Epoch) || tok.LastUsedAt != nil) {
 					t.Errorf("created %+v", tok)
 				}
+				if tt.code == cordon.EINVALID && tt.tok.Scope != "" && cordon.ErrorField(err) != "scope" {
+					t.Errorf("bad scope refused with field %q, want scope", cordon.ErrorField(err))
+				}
 			})
 		}
 		ts, err := e.Users.FindTokens(e.sys, erin.ID)
 		must(t, err)
-		if len(ts) != 2 {
-			t.Fatalf("FindTokens = %d tokens, want 2", len(ts))
+		if len(ts) != 3 {
+			t.Fatalf("FindTokens = %d tokens, want 3", len(ts))
 		}
 		for _, tok := range ts {
 			if tok.Name == "temp" && (tok.ExpiresAt == nil || !tok.ExpiresAt.Equal(expires)) {
 				t.Errorf("expiry = %v, want %v", tok.ExpiresAt, expires)
 			}
+			wantScope := ""
+			if tok.Name == "sensor ward 7" {
+				wantScope = cordon.TokenScopeSensor
+			}
+			if tok.Scope != wantScope {
+				t.Errorf("token %q scope = %q, want %q", tok.Name, tok.Scope, wantScope)
+			}
 		}
 		noSecretInAudit(t, e)
+	})
+
+	t.Run("Scope", func(t *testing.T) {
+		e := setup(t, open)
+		erin, _ := e.users(t)
+		full := &cordon.Token{UserID: erin.ID, Name: "ci", Hash: tokenHash, Prefix: "cdn_abcd"}
+		sensor := &cordon.Token{UserID: erin.ID, Name: "sensor", Hash: Hash("sensor"), Prefix: "cdn_sens", Scope: cordon.TokenScopeSensor}
+		must(t, e.Users.CreateToken(e.ctx, full))
+		must(t, e.Users.CreateToken(e.ctx, sensor))
+		for _, want := range []*cordon.Token{full, sensor} {
+			tok, u, err := e.Users.FindTokenByHash(e.sys, want.Hash)
+			must(t, err)
+			if tok.ID != want.ID || tok.Scope != want.Scope || u.ID != erin.ID {
+				t.Errorf("FindTokenByHash(%s) = token %d scope %q of user %d, want %d %q of %d",
+					want.Name, tok.ID, tok.Scope, u.ID, want.ID, want.Scope, erin.ID)
+			}
+		}
+		// The audit log says which token was narrowed, and a full-access
+		// token's entry is as it was before scopes.
+		for _, tc := range []struct {
+			tok  *cordon.Token
+			want bool
+		}{{sensor, true}, {full, false}} {
+			es, _, err := e.Audit.FindAuditEntries(e.sys, cordon.AuditFilter{Object: "token:" + itoa(tc.tok.ID)})
+			must(t, err)
+			if len(es) != 1 || es[0].Action != "token.create" {
+				t.Fatalf("audit = %s", actions(es))
+			}
+			if got := strings.Contains(string(es[0].After), `"scope":"sensor"`); got != tc.want {
+				t.Errorf("audit of %s mentions the sensor scope: %v, want %v: %s", tc.tok.Name, got, tc.want, es[0].After)
+			}
+		}
+		must(t, e.Users.DeleteToken(e.ctx, sensor.ID))
+		es, _, err := e.Audit.FindAuditEntries(e.sys, cordon.AuditFilter{Object: "token:" + itoa(sensor.ID)})
+		must(t, err)
+		if len(es) != 2 || es[0].Action != "token.delete" || !strings.Contains(string(es[0].Before), `"scope":"sensor"`) {
+			t.Errorf("delete audit = %s, before %s", actions(es), es[0].Before)
+		}
 	})
 
 	t.Run("FindByHash", func(t *testing.T) {

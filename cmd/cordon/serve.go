@@ -96,6 +96,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.Guidance = guidance.FromDetect(cfg.detect)
 	srv.ConversationService = st.conversations
 	srv.LiveCaptures = cfg.live
+	srv.SensorBatchService = st // remote sensors' batches, as the server's own are written
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{

@@ -80,13 +80,14 @@ func readPassword(stdin io.Reader) (string, error) {
 func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	ctx = cliContext(ctx)
 	if len(args) == 0 || args[0] != "create" {
-		return &usageError{msg: "usage: cordon token create --user NAME [--name LABEL] [--expires 90d] [--data DIR]"}
+		return &usageError{msg: "usage: cordon token create --user NAME [--name LABEL] [--expires 90d] [--scope sensor] [--data DIR]"}
 	}
-	fs := newFlagSet("token create", "--user NAME [--name LABEL] [--expires DURATION] [--data DIR]", stderr)
+	fs := newFlagSet("token create", "--user NAME [--name LABEL] [--expires DURATION] [--scope sensor] [--data DIR]", stderr)
 	data := dataFlag(fs)
 	user := fs.String("user", "", "`name` of the user the token acts as")
 	label := fs.String("name", "cli", "`label` to recognise the token by")
 	expires := fs.Duration("expires", 0, "lifetime, e.g. 2160h for 90 days (0: never expires)")
+	scope := fs.String("scope", "", "`sensor` for a remote sensor's token: it may only ship batches and read the approved policy")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -103,7 +104,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 		return err
 	}
 	secret, hash, prefix := auth.NewAPIToken()
-	t := &cordon.Token{UserID: u.ID, Name: *label, Hash: hash, Prefix: prefix}
+	t := &cordon.Token{UserID: u.ID, Name: *label, Hash: hash, Prefix: prefix, Scope: *scope}
 	if *expires > 0 {
 		at := time.Now().Add(*expires).UTC()
 		t.ExpiresAt = &at

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cordonsec/cordon"
 )
 
 func TestUsersPage(t *testing.T) {
@@ -88,5 +90,59 @@ func TestTokens(t *testing.T) {
 	}
 	if r := e.post("viewer1", "/tokens", url.Values{"name": {""}, "expires": {"90"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "Give the token a name") {
 		t.Errorf("empty name: %d", r.status)
+	}
+}
+
+// TestTokenScopePage makes a sensor-only token through the page, sees it
+// listed as such, and is refused an unknown scope.
+func TestTokenScopePage(t *testing.T) {
+	e := newTestEnv(t)
+	form := e.get("analyst1", "/tokens").body
+	for _, want := range []string{`name="scope"`, `<option value="" selected>Full access (your role)</option>`,
+		`<option value="sensor">Sensor only: ship batches and read the approved policy</option>`} {
+		if !strings.Contains(form, want) {
+			t.Errorf("form lacks %s", want)
+		}
+	}
+	if !strings.Contains(e.get("admin1", "/tokens").body, "Full access (the user&#39;s role)") {
+		t.Errorf("admin's form offers the full access of their own role")
+	}
+
+	r := e.post("analyst1", "/tokens", url.Values{"name": {"site 2 sensor"}, "expires": {"365"}, "scope": {"sensor"}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("status %d:\n%s", r.status, r.body)
+	}
+	r = e.post("analyst1", "/tokens", url.Values{"name": {"CMMS sync"}, "expires": {"90"}})
+	if r.status != http.StatusCreated {
+		t.Fatalf("status %d:\n%s", r.status, r.body)
+	}
+	analyst, _ := e.users.FindUserByName(t.Context(), "analyst1")
+	ts, err := e.users.FindTokens(t.Context(), analyst.ID)
+	if err != nil || len(ts) != 2 {
+		t.Fatalf("tokens %v %v", ts, err)
+	}
+	scopes := map[string]string{}
+	for _, tok := range ts {
+		scopes[tok.Name] = tok.Scope
+	}
+	if scopes["site 2 sensor"] != cordon.TokenScopeSensor || scopes["CMMS sync"] != "" {
+		t.Errorf("stored scopes %v", scopes)
+	}
+	list := e.get("analyst1", "/tokens").body
+	row := regexp.MustCompile(`(?s)<th scope="row">site 2 sensor</th>.*?</tr>`).FindString(list)
+	if !strings.Contains(row, "<td>Sensor only</td>") {
+		t.Errorf("sensor token's row: %s", row)
+	}
+	row = regexp.MustCompile(`(?s)<th scope="row">CMMS sync</th>.*?</tr>`).FindString(list)
+	if !strings.Contains(row, "<td>Full access</td>") {
+		t.Errorf("full token's row: %s", row)
+	}
+
+	r = e.post("analyst1", "/tokens", url.Values{"name": {"wider"}, "expires": {"90"}, "scope": {"admin"}})
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Choose what the token may do") || !strings.Contains(r.body, `value="wider"`) {
+		t.Errorf("unknown scope: %d\n%s", r.status, r.body)
+	}
+	if ts, _ := e.users.FindTokens(t.Context(), analyst.ID); len(ts) != 2 {
+		t.Errorf("a token with an unknown scope was made: %d tokens", len(ts))
 	}
 }

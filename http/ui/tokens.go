@@ -35,12 +35,38 @@ type tokensPage struct {
 	Secret, SecretName string
 	NewName            string
 	NewUser            int64
+	NewScope           string
+	Scopes             []tokenScope
 	Errors             map[string]string
 	Notice             string
 }
 
 // tokenExpiries are the choices of lifetime, in days; 0 never expires.
 var tokenExpiries = []int{90, 30, 365, 0}
+
+// tokenScope is a choice of what a new token may do.
+type tokenScope struct {
+	Value, Label string
+}
+
+// tokenScopes are the choices of scope, full access first as the default.
+// A sensor box at another site gets a sensor token, which can neither read
+// the register nor change it, whoever takes the box.
+var tokenScopes = []tokenScope{
+	{"", "Full access (your role)"},
+	{cordon.TokenScopeSensor, "Sensor only: ship batches and read the approved policy"},
+}
+
+// ScopeLabel names the token's scope in the list.
+func (t tokenRow) ScopeLabel() string {
+	switch t.Scope {
+	case "":
+		return "Full access"
+	case cordon.TokenScopeSensor:
+		return "Sensor only"
+	}
+	return t.Scope
+}
 
 // visibleTokens returns the tokens u may see: their own, or everyone's for
 // an administrator.
@@ -74,8 +100,12 @@ func (h *Handler) tokensPage(w http.ResponseWriter, r *http.Request, u *cordon.U
 	}
 	p.page = h.base(r, u, "API tokens", "tokens")
 	p.Tokens = rows
+	p.Scopes = tokenScopes
 	if u.Role == cordon.RoleAdmin {
 		p.Users = owners
+		// An admin makes tokens for others too, each with its owner's role.
+		p.Scopes = slices.Clone(tokenScopes)
+		p.Scopes[0].Label = "Full access (the user's role)"
 	}
 	if p.NewUser == 0 {
 		p.NewUser = u.ID
@@ -117,12 +147,17 @@ func (h *Handler) handleTokenCreate(w http.ResponseWriter, r *http.Request, u *c
 	if err != nil || !slices.Contains(tokenExpiries, days) {
 		p.Errors["expires"] = "Choose when the token expires."
 	}
+	p.NewScope = r.PostFormValue("scope")
+	if !slices.ContainsFunc(tokenScopes, func(s tokenScope) bool { return s.Value == p.NewScope }) {
+		p.Errors["scope"] = "Choose what the token may do: full access, or sensor only."
+		p.NewScope = ""
+	}
 	if len(p.Errors) > 0 {
 		h.tokensPage(w, r, u, http.StatusBadRequest, p)
 		return
 	}
 	secret, hash, prefix := auth.NewAPIToken()
-	t := &cordon.Token{UserID: owner, Name: name, Hash: hash, Prefix: prefix}
+	t := &cordon.Token{UserID: owner, Name: name, Hash: hash, Prefix: prefix, Scope: p.NewScope}
 	if days > 0 {
 		exp := h.now().UTC().Add(time.Duration(days) * 24 * time.Hour)
 		t.ExpiresAt = &exp
@@ -134,7 +169,11 @@ func (h *Handler) handleTokenCreate(w http.ResponseWriter, r *http.Request, u *c
 		h.tokensPage(w, r, u, http.StatusBadRequest, p)
 		return
 	case cordon.EINVALID:
-		p.Errors["name"] = cordon.ErrorMessage(err)
+		field := "name"
+		if cordon.ErrorField(err) == "scope" {
+			field = "scope"
+		}
+		p.Errors[field] = cordon.ErrorMessage(err)
 		h.tokensPage(w, r, u, http.StatusBadRequest, p)
 		return
 	default:
