@@ -31,6 +31,7 @@ import (
 type remoteConfig struct {
 	server, tokenFile, spool string
 	spoolMB                  int64
+	token                    string // read by check, never printed
 }
 
 func (c *remoteConfig) flags(fs *flag.FlagSet) {
@@ -40,7 +41,8 @@ func (c *remoteConfig) flags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.spoolMB, "spool-max", 1024, "most `MiB` the spool keeps; past it the oldest batches are dropped")
 }
 
-// check refuses flags that do not go together.
+// check refuses flags that do not go together and reads the token, so
+// that a mistake is reported before the interface is opened.
 func (c *remoteConfig) check(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -51,16 +53,17 @@ func (c *remoteConfig) check(fs *flag.FlagSet) error {
 		return &usageError{msg: "--data and --server are two ways to keep batches: choose one"}
 	case c.spoolMB < 1:
 		return &usageError{msg: "--spool-max must be at least 1 MiB"}
+	case c.server == "":
+		return nil
 	}
-	return nil
+	var err error
+	c.token, err = readToken(c.tokenFile)
+	return err
 }
 
 // runRemoteSensor captures from h and ships the batches to the server.
 func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *live.Handle, profiles string, stdout io.Writer, logger *slog.Logger) error {
-	token, err := readToken(rc.tokenFile)
-	if err != nil {
-		return err
-	}
+	token := rc.token
 	cl, err := newClassifier(profiles)
 	if err != nil {
 		return err

@@ -206,9 +206,18 @@ func TestSensorUsage(t *testing.T) {
 		"--interface lo --filter port": "port needs a value",
 		"--interface lo extra":         "takes no arguments",
 		"--interface lo --ring 2":      "--ring must be 4 to 4096 MiB",
+		"--interface lo --server https://c.example --data d":       "--data and --server",
+		"--interface lo --spool /tmp/x":                            "go with --server",
+		"--interface lo --server https://c.example":                "--server needs --token-file",
+		"--interface lo --server https://c.example --token-file /": "cannot read the token",
 	} {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), append([]string{"sensor", "--data", t.TempDir()}, strings.Fields(args)...), nil, &out, &errb)
+		argv := append([]string{"sensor"}, strings.Fields(args)...)
+		if !strings.Contains(args, "--server") {
+			argv = append(argv, "--data", t.TempDir())
+		}
+		t.Setenv("CORDON_TOKEN", "")
+		code := run(context.Background(), argv, nil, &out, &errb)
 		if code == exitOK || !strings.Contains(errb.String(), want) {
 			t.Errorf("sensor %s: exit %d, stderr %q, want it to contain %q", args, code, errb.String(), want)
 		}
