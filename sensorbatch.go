@@ -142,6 +142,40 @@ type SensorBatchService interface {
 	IngestBatch(ctx context.Context, sensor string, b *SensorBatch) (c *Capture, duplicate bool, err error)
 }
 
+// SensorContact is a remote sensor's interface as the server last heard
+// from it: a sensor that stops shipping (powered off, its link down, its
+// token revoked) leaves its site unmonitored without a sound, so the
+// server watches for the silence itself (sensor_silent).
+type SensorContact struct {
+	Sensor    string    `json:"sensor"` // the user its token acts as
+	Interface string    `json:"interface"`
+	FirstSeen time.Time `json:"first_seen"` // the server's clock, at its first batch
+	LastBatch time.Time `json:"last_batch"` // the server's clock, at its latest batch
+	Batches   int64     `json:"batches"`    // batches received, empty ones included
+	// LastPackets is the packet count of the latest batch: 0 while the
+	// sensor ships but its interface sees nothing (capture_silent).
+	LastPackets uint64 `json:"last_packets"`
+}
+
+// SensorContactService remembers when each remote sensor last shipped.
+type SensorContactService interface {
+	// TouchSensor records a batch of packets packets from sensor's iface,
+	// at the store's clock. EINVALID for an empty name.
+	TouchSensor(ctx context.Context, sensor, iface string, packets uint64) error
+	// FindSensors returns every sensor interface heard from, by sensor and
+	// interface name.
+	FindSensors(ctx context.Context) ([]SensorContact, error)
+	// ForgetSensor removes a retired sensor's interface, so that its
+	// silence is no longer an alarm; audited as "sensor.forget" by the
+	// actor in ctx. ENOTFOUND.
+	ForgetSensor(ctx context.Context, sensor, iface string) error
+}
+
+// AlertSensorSilent is raised (no device; subject "sensor:NAME/IFACE")
+// when a remote sensor that has shipped before sends nothing for longer
+// than the server allows.
+const AlertSensorSilent = "sensor_silent"
+
 func isHexID(s string) bool {
 	if len(s) != 32 {
 		return false
