@@ -105,7 +105,7 @@ func TestAccess(t *testing.T) {
 	// Issue 5's routes, each area's cases in its own test file.
 	for _, more := range []func(*testing.T, *env) []accessCase{
 		modelAccess, remediationAccess, exceptionAccess, supplierAccess, lifecycleAccess, alertAccess, metricsAccess,
-		suppressionAccess, policyAccess, guidanceAccess, sensorAccess,
+		suppressionAccess, policyAccess, guidanceAccess, sensorAccess, sensorContactAccess,
 	} {
 		tests = append(tests, more(t, e)...)
 	}

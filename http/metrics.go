@@ -44,6 +44,17 @@ func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
 		// that a server fed by uploads does not look like a blind sensor.
 		out = append(out, writeLiveMetrics(s.liveCaptures())...)
 	}
+	if s.SensorContactService != nil {
+		// Likewise left out on a server that takes no remote batches. A
+		// store that fails fails the scrape, so that Prometheus's up
+		// shows it, rather than the sensors vanishing from the graphs.
+		sensors, err := s.sensorStatuses(r)
+		if err != nil {
+			Error(w, r, err)
+			return
+		}
+		out = append(out, writeSensorMetrics(sensors)...)
+	}
 	w.Header().Set("Content-Type", metricsContentType)
 	w.Write(out)
 }
@@ -152,6 +163,33 @@ func writeLiveMetrics(live []cordon.LiveCapture) []byte {
 			silent = 1
 		}
 		w.sample("cordon_capture_silent", silent, "interface", c.Interface)
+	}
+	return w.b.Bytes()
+}
+
+// writeSensorMetrics renders the remote sensor interfaces' last contact,
+// one series per sensor and interface in the order given (sorted by
+// sensorStatuses). The batch counter is the store's, so it survives a
+// restart of the server.
+func writeSensorMetrics(sensors []SensorStatus) []byte {
+	var w metricsWriter
+	w.family("cordon_sensor_last_batch_timestamp_seconds", "gauge", "When the server took the latest batch of a remote sensor interface, by the server's clock, in Unix seconds.")
+	for _, c := range sensors {
+		if !c.LastBatch.IsZero() {
+			w.sampleFloat("cordon_sensor_last_batch_timestamp_seconds", float64(c.LastBatch.UnixMilli())/1000, "sensor", c.Sensor, "interface", c.Interface)
+		}
+	}
+	w.family("cordon_sensor_batches_total", "counter", "Batches taken from a remote sensor interface, empty ones included, since it first shipped.")
+	for _, c := range sensors {
+		w.sample("cordon_sensor_batches_total", c.Batches, "sensor", c.Sensor, "interface", c.Interface)
+	}
+	w.family("cordon_sensor_silent", "gauge", "1 while a remote sensor interface has sent no batch for longer than the server allows (sensor_silent), else 0.")
+	for _, c := range sensors {
+		silent := int64(0)
+		if c.Silent {
+			silent = 1
+		}
+		w.sample("cordon_sensor_silent", silent, "sensor", c.Sensor, "interface", c.Interface)
 	}
 	return w.b.Bytes()
 }

@@ -59,6 +59,9 @@ func TestMetrics(t *testing.T) {
 	if strings.Contains(text, "cordon_capture_") {
 		t.Errorf("metrics of live capture on a server that captures nothing live:\n%s", text)
 	}
+	if strings.Contains(text, "cordon_sensor_") {
+		t.Errorf("metrics of remote sensors on a server that takes none:\n%s", text)
+	}
 	checkExposition(t, text)
 }
 
@@ -133,4 +136,65 @@ cordon_capture_packets_total{interface="we\"ird\\"} 0
 		t.Errorf("a timestamp for an interface that saw no packet:\n%s", text)
 	}
 	checkExposition(t, text)
+}
+
+func TestMetricsSensors(t *testing.T) {
+	f := &fakeSensorContacts{}
+	e := MustOpenEnv(t, withSensorContacts(f))
+	e.s.OutboxService = sqlite.NewOutboxService(e.db)
+	for _, c := range testSensorContacts(e.clock.Now()) {
+		f.add(c)
+	}
+	f.add(cordon.SensorContact{Sensor: "sensor.site5", Interface: `we"ird\`, FirstSeen: e.clock.Now(), LastBatch: e.clock.Now(), Batches: 1})
+
+	scrape := func() string {
+		t.Helper()
+		resp := e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/metrics"})
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	text := scrape()
+	// Families in a fixed order, sensors then interfaces sorted within each.
+	want := `# HELP cordon_sensor_last_batch_timestamp_seconds When the server took the latest batch of a remote sensor interface, by the server's clock, in Unix seconds.
+# TYPE cordon_sensor_last_batch_timestamp_seconds gauge
+cordon_sensor_last_batch_timestamp_seconds{sensor="sensor.site2",interface="eth0.100"} 1772441100
+cordon_sensor_last_batch_timestamp_seconds{sensor="sensor.site2",interface="eth1"} 1772441940.25
+cordon_sensor_last_batch_timestamp_seconds{sensor="sensor.site3",interface="eth1"} 1772441101
+cordon_sensor_last_batch_timestamp_seconds{sensor="sensor.site5",interface="we\"ird\\"} 1772442000
+# HELP cordon_sensor_batches_total Batches taken from a remote sensor interface, empty ones included, since it first shipped.
+# TYPE cordon_sensor_batches_total counter
+cordon_sensor_batches_total{sensor="sensor.site2",interface="eth0.100"} 4300
+cordon_sensor_batches_total{sensor="sensor.site2",interface="eth1"} 4319
+cordon_sensor_batches_total{sensor="sensor.site3",interface="eth1"} 4200
+cordon_sensor_batches_total{sensor="sensor.site5",interface="we\"ird\\"} 1
+# HELP cordon_sensor_silent 1 while a remote sensor interface has sent no batch for longer than the server allows (sensor_silent), else 0.
+# TYPE cordon_sensor_silent gauge
+cordon_sensor_silent{sensor="sensor.site2",interface="eth0.100"} 1
+cordon_sensor_silent{sensor="sensor.site2",interface="eth1"} 0
+cordon_sensor_silent{sensor="sensor.site3",interface="eth1"} 0
+cordon_sensor_silent{sensor="sensor.site5",interface="we\"ird\\"} 0
+`
+	if !strings.Contains(text, want) {
+		t.Errorf("metrics lack\n%s\nin\n%s", want, text)
+	}
+	if !strings.Contains(text, "cordon_captures 1\n") || strings.Contains(text, "cordon_capture_") {
+		t.Errorf("the other families changed:\n%s", text)
+	}
+	checkExposition(t, text)
+
+	// Two minutes on, site 3 has gone silent too.
+	e.clock.Add(2 * time.Minute)
+	if text := scrape(); !strings.Contains(text, `cordon_sensor_silent{sensor="sensor.site3",interface="eth1"} 1`+"\n") {
+		t.Errorf("site 3 not silent after 15 minutes:\n%s", text)
+	}
+
+	// A store that fails fails the scrape, rather than dropping the series.
+	f.mu.Lock()
+	f.err = cordon.Errorf(cordon.EINTERNAL, "disk on fire")
+	f.mu.Unlock()
+	wantError(t, e.do(e.bearer(cordon.RoleViewer), req{method: "GET", path: "/metrics"}), 500, cordon.EINTERNAL, "Internal error.")
 }

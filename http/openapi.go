@@ -77,7 +77,7 @@ type (
 // apiOps lists every operation: the core ones here, each issue-5 area's in
 // its own file.
 var apiOps = slices.Concat(coreOps, modelOps, remediationOps, exceptionOps, supplierOps, lifecycleOps, alertOps,
-	suppressionOps, policyOps, guidanceOps, sensorOps)
+	suppressionOps, policyOps, guidanceOps, sensorOps, sensorContactOps)
 
 var coreOps = []apiOp{
 	{"GET /healthz", "Report whether the server and its store work.", "", nil, nil, 200, health{}},
@@ -184,8 +184,10 @@ var coreParams = map[string]map[string]any{
 
 // pathParams describes path parameters other than the numeric {id}.
 var pathParams = map[string]map[string]any{
-	"cve":      {"description": "A CVE ID.", "schema": cveParam},
-	"advisory": {"description": "An advisory's tracking ID, such as ICSMA-23-145-01.", "schema": map[string]any{"type": "string", "maxLength": maxAdvisoryID}},
+	"cve":       {"description": "A CVE ID.", "schema": cveParam},
+	"advisory":  {"description": "An advisory's tracking ID, such as ICSMA-23-145-01.", "schema": map[string]any{"type": "string", "maxLength": maxAdvisoryID}},
+	"sensor":    {"description": "A remote sensor's name: the user its token acts as, such as sensor.site2.", "schema": map[string]any{"type": "string", "minLength": 1, "maxLength": maxSensorName}},
+	"interface": {"description": "The sensor's capture interface, such as eth1.", "schema": map[string]any{"type": "string", "minLength": 1, "maxLength": maxSensorName}},
 }
 
 func sortEnum() []string {

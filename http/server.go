@@ -98,6 +98,16 @@ type Server struct {
 	// SensorBatchService takes the batches remote sensors ship (POST
 	// /api/v1/sensor/batches); without it that route answers 500.
 	SensorBatchService cordon.SensorBatchService
+	// SensorContactService remembers when each remote sensor interface
+	// last shipped, for GET /api/v1/sensors, its DELETE and /metrics;
+	// without it the list is empty and the families are left out.
+	SensorContactService cordon.SensorContactService
+	// SensorSilentAfter is how long a remote sensor interface may send no
+	// batch before the API and /metrics mark it silent (0 means
+	// DefaultSensorSilentAfter, 15 minutes). It only labels the answers:
+	// the sensor_silent alert is raised by cmd/cordon, which should pass
+	// the same value.
+	SensorSilentAfter time.Duration
 	// Guidance holds what the hospital approves (web endpoints, jump
 	// hosts, file servers) for the guidance checks.
 	Guidance guidance.Options
@@ -156,6 +166,7 @@ func NewServer() *Server {
 	s.registerPolicyRoutes()
 	s.registerGuidanceRoutes()
 	s.registerSensorRoutes()
+	s.registerSensorContactRoutes()
 	s.registerOpenAPIRoutes()
 	s.router.HandleFunc("/", s.handleNotFound)
 	return s

@@ -50,6 +50,7 @@ func store(db *sqlite.DB) *storetest.Store {
 		Outbox:        sqlite.NewOutboxService(db),
 		Suppressions:  sqlite.NewSuppressionService(db),
 		Policies:      sqlite.NewPolicyService(db),
+		Sensors:       sqlite.NewSensorContactService(db),
 		SetNow:        func(now func() time.Time) { db.Now = now },
 	}
 }

@@ -41,6 +41,8 @@ type Store struct {
 	Suppressions cordon.SuppressionService
 	// Policies (issue 6): nil skips its tests.
 	Policies cordon.PolicyService
+	// Sensors (remote sensors' last contact): nil skips its tests.
+	Sensors cordon.SensorContactService
 
 	// SetNow replaces the store's clock.
 	SetNow func(now func() time.Time)
@@ -76,6 +78,7 @@ func Run(t *testing.T, open func(tb testing.TB) *Store) {
 	t.Run("Suppression", func(t *testing.T) { testSuppressions(t, open) })
 	t.Run("Outbox", func(t *testing.T) { testOutbox(t, open) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
+	t.Run("SensorContact", func(t *testing.T) { testSensorContacts(t, open) })
 }
 
 // Epoch is the suite's "now" when a test starts.

@@ -68,6 +68,12 @@ func (s *store) IngestBatch(ctx context.Context, sensor string, b *cordon.Sensor
 	if err := b.Validate(); err != nil {
 		return nil, false, err
 	}
+	if sensor != "" {
+		// Heard from, whatever the batch holds: sensor_silent watches this.
+		if err := s.sensorContacts.TouchSensor(ctx, sensor, b.Interface, b.Stats.Packets); err != nil {
+			return nil, false, err
+		}
+	}
 	var c *cordon.Capture
 	if len(b.Devices) > 0 {
 		var dup bool

@@ -26,6 +26,8 @@ type serveConfig struct {
 	detect                                *detect.Config
 	// live reports the live capture's state (nil: none).
 	live func() []cordon.LiveCapture
+	// sensorSilentAfter is how long a remote sensor may send nothing.
+	sensorSilentAfter time.Duration
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -38,11 +40,16 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&cfg.profiles, "profiles", "", "JSON `file` of extra device profiles")
 	fs.StringVar(&cfg.delivery, "delivery", os.Getenv("CORDON_DELIVERY"), "alert delivery configuration `file` (JSON; see docs/server.md)")
 	liveCfg := liveFlags(fs)
+	fs.DurationVar(&cfg.sensorSilentAfter, "sensor-silent-after", defaultSensorSilentAfter,
+		"raise sensor_silent when a remote sensor sends no batch for this `long` (at least 2m)")
 	silentFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg.data, cfg.detect = *data, liveCfg.detect
+	if cfg.sensorSilentAfter < 2*time.Minute {
+		return &usageError{msg: "--sensor-silent-after must be at least 2m: a sensor ships every --flush (1m by default)"}
+	}
 	var running atomic.Pointer[liveLoop]
 	if liveCfg.iface != "" {
 		cfg.live = func() []cordon.LiveCapture {
@@ -97,6 +104,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.ConversationService = st.conversations
 	srv.LiveCaptures = cfg.live
 	srv.SensorBatchService = st // remote sensors' batches, as the server's own are written
+	srv.SensorContactService, srv.SensorSilentAfter = st.sensorContacts, cfg.sensorAllowance()
 	srv.CaptureDir = st.captureDir()
 	srv.Logger = logger
 	pages, err := ui.New(ui.Config{
@@ -109,6 +117,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 		Exceptions: st.exceptions, Suppliers: st.suppliers, Lifecycles: st.lifecycles, Alerts: st.alerts,
 		Suppressions: st.suppressions, Policies: policies, Outbox: st.outbox,
 		Guidance: guidance.FromDetect(cfg.detect), LiveCaptures: cfg.live,
+		SensorContacts: st.sensorContacts, SensorSilentAfter: cfg.sensorAllowance(),
 		ImportFeed: func(ctx context.Context, name string, r io.Reader, by string) (*cordon.FeedImport, error) {
 			return feeds.Import(ctx, st.intel, name, r, by)
 		},
@@ -135,6 +144,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	done := make(chan error, 1)
 	go func() { done <- st.worker.Run(workerCtx) }()
 	go runChecks(workerCtx, st, logger)
+	go runSensorChecks(workerCtx, st, cfg.sensorAllowance(), logger)
 
 	err = ready(srv.URL(), st)
 	if err == nil {
@@ -171,4 +181,14 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// sensorAllowance is how long a remote sensor may send nothing before
+// sensor_silent: the flag's value, or the default for a server started
+// without the flag (demo, tests).
+func (c serveConfig) sensorAllowance() time.Duration {
+	if c.sensorSilentAfter > 0 {
+		return c.sensorSilentAfter
+	}
+	return defaultSensorSilentAfter
 }

@@ -43,6 +43,8 @@ type store struct {
 	assessor      cordon.Assessor
 	worker        *ingest.Worker
 	logger        *slog.Logger
+	// sensorContacts is when each remote sensor last shipped (sensor_check.go).
+	sensorContacts cordon.SensorContactService
 }
 
 // dataFlag adds the --data flag, defaulting to $CORDON_DATA or ./cordon-data.
@@ -77,27 +79,28 @@ func openStore(dir string, logger *slog.Logger, profiles string) (*store, error)
 		return nil, err
 	}
 	s := &store{
-		dir:           dir,
-		logger:        logger,
-		db:            db,
-		devices:       sqlite.NewDeviceService(db),
-		captures:      sqlite.NewCaptureService(db),
-		ingests:       sqlite.NewIngestService(db),
-		users:         sqlite.NewUserService(db),
-		audit:         sqlite.NewAuditService(db),
-		conversations: sqlite.NewConversationService(db),
-		intel:         sqlite.NewIntelService(db),
-		findings:      sqlite.NewFindingService(db),
-		models:        sqlite.NewModelService(db),
-		documents:     sqlite.NewDocumentService(db),
-		remediations:  sqlite.NewRemediationService(db),
-		exceptions:    sqlite.NewExceptionService(db),
-		suppliers:     sqlite.NewSupplierService(db),
-		lifecycles:    sqlite.NewLifecycleService(db),
-		alerts:        sqlite.NewAlertService(db),
-		outbox:        sqlite.NewOutboxService(db),
-		suppressions:  sqlite.NewSuppressionService(db),
-		policies:      sqlite.NewPolicyService(db),
+		dir:            dir,
+		logger:         logger,
+		sensorContacts: sqlite.NewSensorContactService(db),
+		db:             db,
+		devices:        sqlite.NewDeviceService(db),
+		captures:       sqlite.NewCaptureService(db),
+		ingests:        sqlite.NewIngestService(db),
+		users:          sqlite.NewUserService(db),
+		audit:          sqlite.NewAuditService(db),
+		conversations:  sqlite.NewConversationService(db),
+		intel:          sqlite.NewIntelService(db),
+		findings:       sqlite.NewFindingService(db),
+		models:         sqlite.NewModelService(db),
+		documents:      sqlite.NewDocumentService(db),
+		remediations:   sqlite.NewRemediationService(db),
+		exceptions:     sqlite.NewExceptionService(db),
+		suppliers:      sqlite.NewSupplierService(db),
+		lifecycles:     sqlite.NewLifecycleService(db),
+		alerts:         sqlite.NewAlertService(db),
+		outbox:         sqlite.NewOutboxService(db),
+		suppressions:   sqlite.NewSuppressionService(db),
+		policies:       sqlite.NewPolicyService(db),
 	}
 	s.assessor = &assess.Runner{
 		Intel: s.intel, Devices: s.devices, Conversations: s.conversations, Findings: s.findings, Documents: s.documents,

@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -21,6 +22,7 @@ func (h *Handler) registerCaptureRoutes(mux *http.ServeMux) {
 	h.route(mux, "GET /captures", cordon.RoleViewer, h.handleCaptureList)
 	h.route(mux, "POST /captures", cordon.RoleAnalyst, h.handleCaptureUpload)
 	h.route(mux, "GET /captures/{id}", cordon.RoleViewer, h.handleCaptureView)
+	h.route(mux, "POST /captures/sensors/forget", cordon.RoleAdmin, h.handleSensorForget)
 }
 
 // capturesPage is the data of the capture list.
@@ -34,6 +36,11 @@ type capturesPage struct {
 	// that have gone quiet.
 	Live   []liveRow
 	Silent []string
+	// Sensors is each remote sensor interface (sensors.go); SilentSensors
+	// names those that have sent nothing for too long.
+	Sensors       []sensorRow
+	SilentSensors []string
+	Notice        string
 }
 
 // liveRow is one live capture interface on the captures page.
@@ -53,12 +60,19 @@ func (h *Handler) handleCaptureList(w http.ResponseWriter, r *http.Request, u *c
 		h.renderError(w, r, err)
 		return
 	}
+	// The notice of a forget is for this view only, not the pager's links.
+	pq := maps.Clone(q)
+	delete(pq, "done")
 	p := &capturesPage{page: h.base(r, u, "Captures", "captures"), Captures: cs, MaxUpload: h.cfg.MaxUpload,
-		Pager: newPager("/captures", q, n, capturesPerPage, total)}
+		Pager: newPager("/captures", pq, n, capturesPerPage, total), Notice: sensorNotices[q.Get("done")]}
 	for _, c := range cs {
 		p.Active = p.Active || c.Status == cordon.CaptureQueued || c.Status == cordon.CaptureRunning
 	}
 	p.Live, p.Silent = h.liveRows()
+	if p.Sensors, p.SilentSensors, err = h.sensorRows(r.Context()); err != nil {
+		h.renderError(w, r, err)
+		return
+	}
 	// Keep progress moving on the list too while something is ingesting.
 	if p.Active {
 		p.Refresh = 5

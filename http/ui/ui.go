@@ -79,6 +79,14 @@ type Config struct {
 	// on the captures page; nil (or none returned) when the server captures
 	// nothing live, and the page then shows no live card.
 	LiveCaptures func() []cordon.LiveCapture
+	// SensorContacts lists the remote sensors that ship batches to this
+	// server, on the captures page, and lets an admin forget a retired
+	// one; nil (or none listed) shows no remote sensors card.
+	SensorContacts cordon.SensorContactService
+	// SensorSilentAfter is how long a remote sensor may send no batch
+	// before the page shows it silent (0 means 15 minutes); pass the
+	// value the sensor_silent check uses, so that page and alert agree.
+	SensorSilentAfter time.Duration
 	// CSRFToken returns the session's CSRF token, which every form carries
 	// as the hidden field "csrf".
 	CSRFToken func(r *http.Request) string
