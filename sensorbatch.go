@@ -171,6 +171,11 @@ type SensorContactService interface {
 	ForgetSensor(ctx context.Context, sensor, iface string) error
 }
 
+// DefaultSensorSilentAfter is how long a remote sensor may send nothing
+// before it counts as silent: it ships every minute, and its spool rides
+// out a short outage without loss.
+const DefaultSensorSilentAfter = 15 * time.Minute
+
 // AlertSensorSilent is raised (no device; subject "sensor:NAME/IFACE")
 // when a remote sensor that has shipped before sends nothing for longer
 // than the server allows.

@@ -4,16 +4,9 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cordonsec/cordon"
 )
-
-// DefaultSensorSilentAfter is how long a remote sensor interface may send
-// no batch before the API and /metrics call it silent, when
-// Server.SensorSilentAfter is 0. It is cmd/cordon's default for the
-// sensor_silent alert too, so that the list and the alert agree.
-const DefaultSensorSilentAfter = 15 * time.Minute
 
 // maxSensorName bounds the sensor and interface of a path: a user name
 // and an interface name are each at most 64 characters.
@@ -72,7 +65,7 @@ func (s *Server) sensorStatuses(r *http.Request) ([]SensorStatus, error) {
 	}
 	after := s.SensorSilentAfter
 	if after <= 0 {
-		after = DefaultSensorSilentAfter
+		after = cordon.DefaultSensorSilentAfter
 	}
 	now := s.timeNow()
 	out := make([]SensorStatus, 0, len(cs))

@@ -104,7 +104,7 @@ type Server struct {
 	SensorContactService cordon.SensorContactService
 	// SensorSilentAfter is how long a remote sensor interface may send no
 	// batch before the API and /metrics mark it silent (0 means
-	// DefaultSensorSilentAfter, 15 minutes). It only labels the answers:
+	// cordon.DefaultSensorSilentAfter, 15 minutes). It only labels the answers:
 	// the sensor_silent alert is raised by cmd/cordon, which should pass
 	// the same value.
 	SensorSilentAfter time.Duration

@@ -15,11 +15,6 @@ import (
 // interface last shipped (store.IngestBatch touches it) and checks every
 // minute for the silence.
 
-// defaultSensorSilentAfter is how long a remote sensor may send nothing
-// before sensor_silent (serve --sensor-silent-after): a sensor ships every
-// minute, and a spool rides out a short outage without loss.
-const defaultSensorSilentAfter = 15 * time.Minute
-
 // sensorCheckInterval is how often serve looks for silent sensors.
 const sensorCheckInterval = time.Minute
 

@@ -31,7 +31,7 @@ func TestCheckSensors(t *testing.T) {
 	}
 	check := func() {
 		t.Helper()
-		if err := checkSensors(ctx, st, defaultSensorSilentAfter); err != nil {
+		if err := checkSensors(ctx, st, cordon.DefaultSensorSilentAfter); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -40,7 +40,7 @@ func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	fs.StringVar(&cfg.profiles, "profiles", "", "JSON `file` of extra device profiles")
 	fs.StringVar(&cfg.delivery, "delivery", os.Getenv("CORDON_DELIVERY"), "alert delivery configuration `file` (JSON; see docs/server.md)")
 	liveCfg := liveFlags(fs)
-	fs.DurationVar(&cfg.sensorSilentAfter, "sensor-silent-after", defaultSensorSilentAfter,
+	fs.DurationVar(&cfg.sensorSilentAfter, "sensor-silent-after", cordon.DefaultSensorSilentAfter,
 		"raise sensor_silent when a remote sensor sends no batch for this `long` (at least 2m)")
 	silentFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
@@ -190,5 +190,5 @@ func (c serveConfig) sensorAllowance() time.Duration {
 	if c.sensorSilentAfter > 0 {
 		return c.sensorSilentAfter
 	}
-	return defaultSensorSilentAfter
+	return cordon.DefaultSensorSilentAfter
 }

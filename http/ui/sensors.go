@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/cordonsec/cordon"
 )
@@ -15,10 +14,6 @@ import (
 // sensor that stops shipping leaves its site unmonitored without a sound,
 // so the card says so as loudly as the live capture card says an
 // interface lost its traffic.
-
-// defaultSensorSilentAfter is Config.SensorSilentAfter's default, the
-// sensor_silent check's own.
-const defaultSensorSilentAfter = 15 * time.Minute
 
 // maxSensorName bounds a sensor's and an interface's name in the forget
 // form, as the store bounds them.
@@ -56,7 +51,7 @@ func (h *Handler) sensorRows(ctx context.Context) ([]sensorRow, []string, error)
 	}
 	after := h.cfg.SensorSilentAfter
 	if after <= 0 {
-		after = defaultSensorSilentAfter
+		after = cordon.DefaultSensorSilentAfter
 	}
 	now := h.now()
 	var rows []sensorRow
