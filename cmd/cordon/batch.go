@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
@@ -25,18 +26,31 @@ import (
 // settled against the classified devices.
 func (l *liveLoop) sensorBatch(b *liveBatch) *cordon.SensorBatch {
 	devs, convs := b.inv.Resolve(inventory.Options{Vendor: ouiVendor, Virtual: ouiVirtual})
+	// One device a key, the last one resolved, as the register keeps them:
+	// a batch must pass SensorBatch.Validate, or its minute is lost.
+	at := map[string]int{}
 	devices := make([]*cordon.Device, 0, len(devs))
 	for _, d := range devs {
 		l.classifier.Classify(d)
-		if cordon.DeviceKey(d) != "" {
+		k := cordon.DeviceKey(d)
+		switch i, seen := at[k]; {
+		case k == "":
+		case seen:
+			devices[i] = d
+		default:
+			at[k] = len(devices)
 			devices = append(devices, d)
 		}
 	}
 	var alerts []cordon.SensorAlert
 	if b.det != nil {
 		for _, a := range b.det.Finish(devs) { // after classification: severity and scope depend on it
+			if _, ok := at[a.Key]; !ok {
+				continue
+			}
 			alerts = append(alerts, cordon.SensorAlert{DeviceKey: a.Key, Kind: a.Kind, Severity: a.Severity,
-				Subject: a.Subject, Title: a.Title, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, Count: a.Count, Evidence: a.Evidence})
+				Subject: clipText(a.Subject, 256), Title: clipText(a.Title, 512), FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
+				Count: a.Count, Evidence: clipLines(a.Evidence, 63, 1024)})
 		}
 	}
 	var id [16]byte
@@ -164,4 +178,25 @@ func (s *store) writeBatch(ctx context.Context, sensor string, b *cordon.SensorB
 		s.logger.Error("detections of the live batch not raised", slog.String("error", err.Error()))
 	}
 	return c, false, nil
+}
+
+// clipText cuts s to at most n bytes, on a character boundary.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// clipLines keeps at most n lines of at most width bytes each: what an
+// alert's evidence may hold, a line left for the count the register adds.
+func clipLines(lines []string, n, width int) []string {
+	out := make([]string, 0, min(len(lines), n))
+	for _, l := range lines[:min(len(lines), n)] {
+		out = append(out, clipText(l, width))
+	}
+	return out
 }
