@@ -189,7 +189,7 @@ func (s *Server) scopeAllows(scope string, r *http.Request) bool {
 // scopeRefusal says what a scoped token may do instead.
 func scopeRefusal(scope string) error {
 	if scope == cordon.TokenScopeSensor {
-		return cordon.Errorf(cordon.EFORBIDDEN, "This is a sensor token: it may only ship batches (POST /api/v1/sensor/batches) and read the approved policy (GET /api/v1/policy/export).")
+		return cordon.Errorf(cordon.EFORBIDDEN, "This is a sensor token: it may only ship batches (POST /api/v1/sensor/batches) and read the approved policy (GET /api/v1/policy/export) and detection config (GET /api/v1/sensor/config).")
 	}
 	return cordon.Errorf(cordon.EFORBIDDEN, "This token is narrowed to the scope %q, which does not allow this.", scope)
 }

@@ -346,7 +346,7 @@ func buildOpenAPI() map[string]any {
 	for _, name := range []string{"Token", "TokenCreate", "TokenCreated"} {
 		if sch, ok := schemas[name].(map[string]any); ok {
 			sch["properties"].(map[string]any)["scope"] = map[string]any{"type": "string", "enum": []string{"", cordon.TokenScopeSensor}, "default": "",
-				"description": "\"\" allows everything the user's role does; \"sensor\" only POST /api/v1/sensor/batches and GET /api/v1/policy/export."}
+				"description": "\"\" allows everything the user's role does; \"sensor\" only POST /api/v1/sensor/batches, GET /api/v1/policy/export and GET /api/v1/sensor/config."}
 		}
 	}
 	return map[string]any{

@@ -61,7 +61,7 @@ func TestSensorScope(t *testing.T) {
 	viewerSensor := as{token: e.scopedToken(cordon.RoleViewer, cordon.TokenScopeSensor)}
 	exportReq := req{method: "GET", path: "/api/v1/policy/export?format=json"}
 
-	allowed := map[string]bool{"GET /api/v1/policy/export": true, "POST /api/v1/sensor/batches": true}
+	allowed := map[string]bool{"GET /api/v1/policy/export": true, "POST /api/v1/sensor/batches": true, "GET /api/v1/sensor/config": true}
 	for _, rt := range e.s.routes {
 		if allowed[rt.Pattern] {
 			if !slicesEqual(rt.Scopes, []string{cordon.TokenScopeSensor}) {

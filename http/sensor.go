@@ -10,11 +10,30 @@ import (
 	"strings"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/detect"
 )
 
 func (s *Server) registerSensorRoutes() {
 	// Analyst: a batch writes the register, as an uploaded capture does.
 	s.handleScoped("POST /api/v1/sensor/batches", cordon.RoleAnalyst, sensorScope, s.handleSensorBatch)
+	s.handleScoped("GET /api/v1/sensor/config", cordon.RoleViewer, sensorScope, s.handleSensorConfig)
+}
+
+// SensorConfig is the answer of GET /api/v1/sensor/config: what a remote
+// sensor's detections measure its site's traffic against, so that a
+// manufacturer endpoint or jump host the trust approved on the server is
+// approved at every site too. Detect is null when the server runs without
+// a --detect-config (nothing approved).
+type SensorConfig struct {
+	Detect *detect.Config `json:"detect"`
+}
+
+func (s *Server) handleSensorConfig(w http.ResponseWriter, r *http.Request) {
+	if _, err := query(r); err != nil {
+		Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, SensorConfig{Detect: s.DetectConfig})
 }
 
 // Bounds on a sensor batch's body. A minute of a busy site is a few
@@ -197,4 +216,6 @@ func clipHeader(s string) string {
 var sensorOps = []apiOp{
 	{"POST /api/v1/sensor/batches", "Take one flush interval of a remote sensor's live capture (a sensor batch: its devices, conversations, alerts and capture health) into the register, as a capture named for the sensor's user. 201 with the new capture; 200 with duplicate=true for a batch ID taken before. A sensor-scoped token may use this.",
 		cordon.RoleAnalyst, nil, cordon.SensorBatch{}, 201, SensorBatchIngested{}},
+	{"GET /api/v1/sensor/config", "What the server's detections approve (its --detect-config: internet endpoints, file servers, jump hosts, zones), for remote sensors to hold their sites' traffic to the same; detect is null when nothing is approved. A sensor-scoped token may use this.",
+		cordon.RoleViewer, nil, nil, 200, SensorConfig{}},
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cordonsec/cordon"
+	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/storetest"
 )
 
@@ -105,6 +106,25 @@ func sensorAccess(t *testing.T, e *env) []accessCase {
 			n++ // a new batch each time, so that each is a 201
 			return batchReq(batchJSON(t, testBatch(n)), "")
 		}, [4]int{401, 403, 201, 201}},
+		{"GET /api/v1/sensor/config", get("/api/v1/sensor/config"), [4]int{401, 200, 200, 200}},
+	}
+}
+
+// TestSensorConfig: a sensor token reads the server's detection config,
+// null without one.
+func TestSensorConfig(t *testing.T) {
+	e := MustOpenEnv(t, nil)
+	tok := as{token: e.scopedToken(cordon.RoleAnalyst, cordon.TokenScopeSensor)}
+	var got SensorConfig
+	decode(t, e.do(tok, req{method: "GET", path: "/api/v1/sensor/config"}), &got)
+	if got.Detect != nil {
+		t.Errorf("no config: %+v, want null", got.Detect)
+	}
+	e.s.DetectConfig = &detect.Config{JumpHosts: []string{"10.9.0.5"}, Internet: []detect.Allow{{Match: "*", Hosts: []string{"*.example.com"}}}}
+	resp := e.do(tok, req{method: "GET", path: "/api/v1/sensor/config"})
+	decode(t, resp, &got)
+	if resp.StatusCode != http.StatusOK || got.Detect == nil || got.Detect.JumpHosts[0] != "10.9.0.5" || got.Detect.Internet[0].Hosts[0] != "*.example.com" {
+		t.Errorf("config: %d %+v", resp.StatusCode, got.Detect)
 	}
 }
 

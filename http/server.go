@@ -16,6 +16,7 @@ import (
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/auth"
+	"github.com/cordonsec/cordon/detect"
 	"github.com/cordonsec/cordon/guidance"
 )
 
@@ -98,6 +99,10 @@ type Server struct {
 	// SensorBatchService takes the batches remote sensors ship (POST
 	// /api/v1/sensor/batches); without it that route answers 500.
 	SensorBatchService cordon.SensorBatchService
+	// DetectConfig is what the server's detections approve (--detect-config),
+	// handed to remote sensors (GET /api/v1/sensor/config); nil approves
+	// nothing.
+	DetectConfig *detect.Config
 	// SensorContactService remembers when each remote sensor interface
 	// last shipped, for GET /api/v1/sensors, its DELETE and /metrics;
 	// without it the list is empty and the families are left out.

@@ -128,6 +128,11 @@ type liveLoop struct {
 	deliver func(context.Context, *cordon.SensorBatch) (*cordon.Capture, error)
 	// policySource reads the approved policy (nil: none).
 	policySource func(context.Context) (detect.PolicyCheck, error)
+	// configSource, when set, reads what the detections approve in place
+	// of detect (a remote sensor takes the server's); read with the
+	// policy, into detectRef.
+	configSource func(context.Context) (*detect.Config, error)
+	detectRef    atomic.Pointer[detect.Config]
 	// silentAfter is how long the interface may see no packet before
 	// capture_silent (0: never).
 	silentAfter time.Duration
@@ -180,6 +185,13 @@ type policyRef struct{ check detect.PolicyCheck }
 // refreshPolicy reads the approved policy for the batches to come; on an
 // error the last one read stays in force.
 func (l *liveLoop) refreshPolicy(ctx context.Context) {
+	if l.configSource != nil {
+		if c, err := l.configSource(ctx); err != nil {
+			l.logger.Warn("detection config not read; the last one read stays in force", slog.String("error", err.Error()))
+		} else {
+			l.detectRef.Store(c)
+		}
+	}
 	if l.policySource == nil {
 		return
 	}
@@ -198,6 +210,9 @@ func (l *liveLoop) refreshPolicy(ctx context.Context) {
 func (l *liveLoop) newBatch(start time.Time, prev *liveBatch) *liveBatch {
 	b := &liveBatch{inv: inventory.New(), start: start}
 	cfg := l.detect
+	if ref := l.detectRef.Load(); ref != nil {
+		cfg = ref
+	}
 	if ref := l.policy.Load(); ref != nil {
 		cfg = cfg.WithPolicy(ref.check)
 	}

@@ -76,8 +76,12 @@ func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *
 	if err != nil {
 		return fmt.Errorf("--server: %s", cordon.ErrorMessage(err))
 	}
-	l := remoteLoop(cfg, h, cl, dir, &policyClient{server: rc.server, token: token}, logger)
+	pc := &policyClient{server: rc.server, token: token}
+	l := remoteLoop(cfg, h, cl, dir, pc, logger)
 	l.stats = h.Stats
+	if cfg.detect == nil {
+		l.configSource = pc.config // the server's approvals, unless this site has its own file
+	}
 	shipCtx, stopShip := context.WithCancel(context.WithoutCancel(ctx))
 	var shipped sync.WaitGroup
 	shipped.Go(func() { ship.Run(shipCtx) })
@@ -112,22 +116,26 @@ func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *s
 		}}
 }
 
-// policyClient reads the central server's approved policy.
+// policyClient reads what the central server approved: the network policy
+// and the detection config.
 type policyClient struct {
 	server, token string
 	client        *http.Client
 }
 
-// check fetches the approved policy as JSON and prepares its check; nil
-// when it holds no device.
-func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
-	u, err := url.JoinPath(strings.TrimRight(p.server, "/"), "api/v1/policy/export")
+// get reads path?query from the server into read; what names the
+// document in errors.
+func (p *policyClient) get(ctx context.Context, path, query, what string, read func(io.Reader) error) error {
+	u, err := url.JoinPath(strings.TrimRight(p.server, "/"), path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u+"?format=json", nil)
+	if query != "" {
+		u += "?" + query
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+p.token)
 	client := p.client
@@ -137,18 +145,53 @@ func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("reading the approved policy: %w", err)
+		return fmt.Errorf("reading the %s: %w", what, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("reading the approved policy: the server answered %s", resp.Status)
+		return fmt.Errorf("reading the %s: the server answered %s", what, resp.Status)
 	}
-	pol, err := policy.ReadPolicy(io.LimitReader(resp.Body, 64<<20))
+	if err := read(io.LimitReader(resp.Body, 64<<20)); err != nil {
+		return fmt.Errorf("the %s: %s", what, cordon.ErrorMessage(err))
+	}
+	return nil
+}
+
+// check fetches the approved policy as JSON and prepares its check; nil
+// when it holds no device.
+func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
+	var pol *policy.Policy
+	err := p.get(ctx, "api/v1/policy/export", "format=json", "approved policy", func(r io.Reader) (err error) {
+		pol, err = policy.ReadPolicy(r)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("the approved policy: %s", cordon.ErrorMessage(err))
+		return nil, err
 	}
 	if e := policy.NewEnforcer(pol, false); e.Holds() > 0 {
 		return e, nil
 	}
 	return nil, nil
+}
+
+// config fetches what the server's detections approve: internet
+// endpoints, file servers, jump hosts. An empty config when it has none.
+func (p *policyClient) config(ctx context.Context) (*detect.Config, error) {
+	var c *detect.Config
+	err := p.get(ctx, "api/v1/sensor/config", "", "detection config", func(r io.Reader) error {
+		var doc struct {
+			Detect json.RawMessage `json:"detect"`
+		}
+		if err := json.NewDecoder(r).Decode(&doc); err != nil {
+			return cordon.Errorf(cordon.EINVALID, "%v", err)
+		}
+		if len(doc.Detect) == 0 || string(doc.Detect) == "null" {
+			c = &detect.Config{}
+			return nil
+		}
+		var err error
+		c, err = detect.ParseConfig(doc.Detect)
+		return err
+	})
+	return c, err
 }

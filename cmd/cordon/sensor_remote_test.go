@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -44,6 +45,9 @@ func TestRemoteSensor(t *testing.T) {
 	pc := &policyClient{server: srv.url, token: token}
 	if check, err := pc.check(context.Background()); err != nil || check != nil {
 		t.Fatalf("approved policy through the sensor token: %v, %v; want none and no error", check, err)
+	}
+	if c, err := pc.config(context.Background()); err != nil || c == nil || len(c.JumpHosts) != 0 {
+		t.Fatalf("detection config through the sensor token: %+v, %v; want an empty one", c, err)
 	}
 	cfg := &liveConfig{iface: "eth9", flush: time.Minute, silentAfter: defaultSilentAfter}
 	l := remoteLoop(cfg, f, cl, sp, pc, slog.New(slog.DiscardHandler))
@@ -89,5 +93,34 @@ func TestRemoteSensor(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("sensor token on /api/v1/devices: %d, want 403", resp.StatusCode)
+	}
+}
+
+// TestSensorConfigClient: the sensor takes the server's detection config,
+// refuses a malformed one naming it, and reads null as nothing approved.
+func TestSensorConfigClient(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"detect": {"jump_hosts": ["10.9.0.5"]}}`:   "",
+		`{"detect": null}`:                           "",
+		`{"detect": {"jump_hosts": ["10.9.0.300"]}}`: "detection config",
+		`<html>`: "detection config",
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/v1/sensor/config" || r.Header.Get("Authorization") != "Bearer tok" {
+				http.Error(w, "wrong request", http.StatusBadRequest)
+				return
+			}
+			w.Write([]byte(body))
+		}))
+		c, err := (&policyClient{server: srv.URL, token: "tok"}).config(context.Background())
+		srv.Close()
+		switch {
+		case want == "" && (err != nil || c == nil):
+			t.Errorf("%s: %+v, %v", body, c, err)
+		case want == "" && strings.Contains(body, "10.9.0.5") && (len(c.JumpHosts) != 1 || c.JumpHosts[0] != "10.9.0.5"):
+			t.Errorf("%s: jump hosts %v", body, c.JumpHosts)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%s: error %v, want one naming the %s", body, err, want)
+		}
 	}
 }

@@ -87,7 +87,7 @@ func runToken(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	user := fs.String("user", "", "`name` of the user the token acts as")
 	label := fs.String("name", "cli", "`label` to recognise the token by")
 	expires := fs.Duration("expires", 0, "lifetime, e.g. 2160h for 90 days (0: never expires)")
-	scope := fs.String("scope", "", "`sensor` for a remote sensor's token: it may only ship batches and read the approved policy")
+	scope := fs.String("scope", "", "`sensor` for a remote sensor's token: it may only ship batches and read the approved policy and detection config")
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func TestTokenScopePage(t *testing.T) {
 	e := newTestEnv(t)
 	form := e.get("analyst1", "/tokens").body
 	for _, want := range []string{`name="scope"`, `<option value="" selected>Full access (your role)</option>`,
-		`<option value="sensor">Sensor only: ship batches and read the approved policy</option>`} {
+		`<option value="sensor">Sensor only: ship batches and read the approved policy and detection config</option>`} {
 		if !strings.Contains(form, want) {
 			t.Errorf("form lacks %s", want)
 		}

@@ -54,7 +54,7 @@ type tokenScope struct {
 // the register nor change it, whoever takes the box.
 var tokenScopes = []tokenScope{
 	{"", "Full access (your role)"},
-	{cordon.TokenScopeSensor, "Sensor only: ship batches and read the approved policy"},
+	{cordon.TokenScopeSensor, "Sensor only: ship batches and read the approved policy and detection config"},
 }
 
 // ScopeLabel names the token's scope in the list.
