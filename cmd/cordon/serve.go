@@ -103,7 +103,7 @@ func serve(ctx context.Context, cfg serveConfig, logger *slog.Logger, ready func
 	srv.Guidance = guidance.FromDetect(cfg.detect)
 	srv.ConversationService = st.conversations
 	srv.LiveCaptures = cfg.live
-	srv.SensorBatchService = st // remote sensors' batches, as the server's own are written
+	srv.SensorBatchService = st   // remote sensors' batches, as the server's own are written
 	srv.DetectConfig = cfg.detect // what remote sensors' detections approve
 	srv.SensorContactService, srv.SensorSilentAfter = st.sensorContacts, cfg.sensorAllowance()
 	srv.CaptureDir = st.captureDir()
