@@ -109,10 +109,16 @@ func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *s
 		detect: cfg.detect, classifier: cl, silentAfter: cfg.silentAfter, policySource: pc.check,
 		deliver: func(_ context.Context, b *cordon.SensorBatch) (*cordon.Capture, error) {
 			body, err := json.Marshal(b)
+			if err == nil {
+				err = dir.Put(b.ID, body)
+			}
 			if err != nil {
 				return nil, err
 			}
-			return nil, dir.Put(b.ID, body)
+			st := dir.Stats()
+			logger.Info("batch spooled", slog.String("batch_id", b.ID), slog.Int("devices", len(b.Devices)),
+				slog.Uint64("packets", b.Stats.Packets), slog.Int("waiting", st.Pending))
+			return nil, nil
 		}}
 }
 
