@@ -72,16 +72,23 @@ type severityCount struct {
 type alertRow struct {
 	*cordon.Alert
 	DeviceName string
+	// SourceLink, for an alert about no device, is the page that shows
+	// what it is about (the capture health alerts' interfaces and sensors).
+	SourceLink string
 	// Suppressed names the rule that kept the alert from being delivered.
 	Suppressed *cordon.Suppressed
 }
 
 func newAlertRow(a *cordon.Alert) alertRow {
 	row := alertRow{Alert: a}
-	if a.Device != nil {
+	switch {
+	case a.Device != nil:
 		row.DeviceName = findingDeviceName(*a.Device)
-	} else if a.DeviceID != 0 {
+	case a.DeviceID != 0:
 		row.DeviceName = "device " + formatInt(a.DeviceID) + " (no longer in the register)"
+	case a.Kind == cordon.AlertCaptureSilent || a.Kind == cordon.AlertCaptureDrops || a.Kind == cordon.AlertSensorSilent:
+		// The monitoring's own health: the interface or sensor, on Captures.
+		row.DeviceName, row.SourceLink = a.Subject, "/captures"
 	}
 	return row
 }

@@ -67,3 +67,22 @@ func TestAlertPages(t *testing.T) {
 		t.Errorf("missing alert: %d", nf.status)
 	}
 }
+
+// TestCaptureHealthAlertLinks: an alert about the monitoring itself has no
+// device; the list and its page name the interface and link to Captures.
+func TestCaptureHealthAlertLinks(t *testing.T) {
+	e := newGovernanceEnv(t)
+	alerts := sqlite.NewAlertService(e.db)
+	a := &cordon.Alert{Kind: cordon.AlertCaptureSilent, Severity: cordon.AlertHigh, Subject: "interface:eth1",
+		Title: "Live capture on eth1 has seen no traffic for 12 minutes"}
+	if err := alerts.RaiseAlert(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	link := `<a href="/captures">interface:eth1</a>`
+	if list := e.get("viewer1", "/alerts"); !strings.Contains(list.body, link) {
+		t.Errorf("alert list lacks %s", link)
+	}
+	if view := e.get("viewer1", "/alerts/"+formatInt(a.ID)); !strings.Contains(view.body, link) {
+		t.Errorf("alert page lacks %s", link)
+	}
+}
