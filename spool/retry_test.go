@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"errors"
 	"net/http"
 	"slices"
 	"strings"
@@ -163,5 +164,41 @@ func TestBackoff(t *testing.T) {
 	// A huge bound must not overflow into a negative wait.
 	if d := backoff(200, time.Second, time.Duration(1<<63-1), 0.5); d < time.Second {
 		t.Errorf("backoff with a huge bound = %s", d)
+	}
+}
+
+// TestShipper_ReloadsRefusedToken: after a refusal the shipper asks for
+// the token again and tries with the new one; a reload that fails keeps
+// the old token.
+func TestShipper_ReloadsRefusedToken(t *testing.T) {
+	path := t.TempDir()
+	d := MustOpen(t, path, Options{})
+	id := NewID(t)
+	MustPut(t, d, id, BatchJSON(t, id, 10))
+	srv := NewServer(t, "", func(n int, _ string) Answer {
+		if n < 2 {
+			return ErrorAnswer(http.StatusUnauthorized, "unauthorized", "The API token is unknown, expired or revoked.", "")
+		}
+		return Created(n, "")
+	})
+	const renewed = "cdn_renewedtokenrenewedtokenrenewedtoken"
+	reloads := 0
+	s := MustShipper(t, d, srv, "", Config{Reload: func() (string, error) {
+		reloads++
+		if reloads == 1 {
+			return "", errors.New("token file not readable")
+		}
+		return renewed, nil
+	}})
+	Start(t, s)
+	WaitFor(t, "shipped with the renewed token", func() bool { return s.Stats().Shipped == 1 })
+	reqs := srv.Requests()
+	if len(reqs) != 3 || reqs[0].Authorization != "Bearer "+testToken || reqs[1].Authorization != "Bearer "+testToken ||
+		reqs[2].Authorization != "Bearer "+renewed {
+		var auths []string
+		for _, r := range reqs {
+			auths = append(auths, r.Authorization)
+		}
+		t.Errorf("tokens sent: %q; want the old one twice (the first reload failed), then the renewed one", auths)
 	}
 }

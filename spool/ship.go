@@ -73,6 +73,7 @@ func (s *Shipper) ship(ctx context.Context, e entry) result {
 		log.Error("spool: the server refused the sensor's token (revoked, expired, or not a sensor-scoped analyst token); batches are kept until it accepts one",
 			slog.Int("status", status), slog.String("message", se.Message))
 		s.failed(fmt.Sprintf("token refused: %d %s", status, se.Message), true)
+		s.reloadToken(log)
 		return result{retry: true}
 	}
 	// 408, 429, 5xx: the server cannot take it now. Anything else (a 404,
@@ -94,6 +95,28 @@ func (s *Shipper) ship(ctx context.Context, e entry) result {
 	return result{retry: true, retryAfter: retryAfter}
 }
 
+// reloadToken takes a new token from Config.Reload, if it gives one that
+// differs and can be sent.
+func (s *Shipper) reloadToken(log *slog.Logger) {
+	if s.cfg.Reload == nil {
+		return
+	}
+	t, err := s.cfg.Reload()
+	if err == nil {
+		err = checkToken(t)
+	}
+	if err != nil {
+		log.Warn("spool: the token could not be read again; keeping the one in use", slog.String("error", err.Error()))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if t != s.token {
+		s.token = t
+		log.Info("spool: a new token was read; the next try uses it")
+	}
+}
+
 // post sends one batch's stored bytes and returns the answer's status,
 // its Retry-After (0 when none) and the start of its body. The token goes
 // in the Authorization header only; neither is ever logged.
@@ -102,7 +125,10 @@ func (s *Shipper) post(ctx context.Context, body []byte) (status int, retryAfter
 	if err != nil {
 		return 0, 0, nil, err
 	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
+	s.mu.Lock()
+	token := s.token
+	s.mu.Unlock()
+	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Content-Encoding", "gzip")
 	req.Header.Set("Accept", "application/json")

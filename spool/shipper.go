@@ -34,9 +34,13 @@ type Config struct {
 	Server string
 	// Token is a sensor-scoped API token, sent as a bearer token and
 	// never logged. A token the server refuses stops shipping, not
-	// spooling: batches wait until a restart with a good token, or until
-	// the server accepts this one again.
+	// spooling: batches wait until the server accepts a token again.
 	Token string
+	// Reload, when set, is asked for the token again after the server
+	// refuses one, so that a token replaced on disk (rotated, or renewed
+	// before it expired) is taken up without a restart. An error, or a
+	// token that cannot be sent, keeps the one in use.
+	Reload func() (string, error)
 	// Client sends the requests. When nil, a client with a two-minute
 	// timeout that does not follow redirects: a redirect means the URL is
 	// wrong, and following it would carry the batch, and the token, where

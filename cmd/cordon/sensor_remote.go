@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cordonsec/cordon"
@@ -72,11 +73,13 @@ func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *
 	if err != nil {
 		return err
 	}
-	ship, err := spool.NewShipper(dir, spool.Config{Server: rc.server, Token: token, Logger: logger})
+	tok := &tokenFile{path: rc.tokenFile}
+	tok.value.Store(&token)
+	ship, err := spool.NewShipper(dir, spool.Config{Server: rc.server, Token: token, Logger: logger, Reload: tok.reload})
 	if err != nil {
 		return fmt.Errorf("--server: %s", cordon.ErrorMessage(err))
 	}
-	pc := &policyClient{server: rc.server, token: token}
+	pc := &policyClient{server: rc.server, token: tok.get}
 	l := remoteLoop(cfg, h, cl, dir, pc, logger)
 	l.stats = h.Stats
 	if cfg.detect == nil {
@@ -122,11 +125,34 @@ func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *s
 		}}
 }
 
+// tokenFile is the sensor's token, read again from its file when the
+// server refuses it, so that a token renewed on disk needs no restart.
+type tokenFile struct {
+	path  string // "" for $CORDON_TOKEN, read once
+	value atomic.Pointer[string]
+}
+
+func (t *tokenFile) get() string { return *t.value.Load() }
+
+// reload reads the file again and keeps what it holds.
+func (t *tokenFile) reload() (string, error) {
+	if t.path == "" {
+		return t.get(), nil
+	}
+	v, err := readToken(t.path)
+	if err != nil {
+		return "", err
+	}
+	t.value.Store(&v)
+	return v, nil
+}
+
 // policyClient reads what the central server approved: the network policy
 // and the detection config.
 type policyClient struct {
-	server, token string
-	client        *http.Client
+	server string
+	token  func() string
+	client *http.Client
 }
 
 // get reads path?query from the server into read; what names the
@@ -143,7 +169,7 @@ func (p *policyClient) get(ctx context.Context, path, query, what string, read f
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Authorization", "Bearer "+p.token)
+	req.Header.Set("Authorization", "Bearer "+p.token())
 	client := p.client
 	if client == nil {
 		client = &http.Client{Timeout: time.Minute,
