@@ -1,6 +1,7 @@
 package cordon
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -49,4 +50,38 @@ func TestSensorBatchValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzSensorBatchValidate: whatever a sensor sends, Validate answers
+// without panicking, with EINVALID and a field when it refuses, and a
+// batch it accepts is still accepted after a round trip through JSON.
+func FuzzSensorBatchValidate(f *testing.F) {
+	good, _ := json.Marshal(validBatch())
+	f.Add(good)
+	f.Add([]byte(`{"id":"0123456789abcdef0123456789abcdef","interface":"eth1","start":"2026-11-02T09:00:00Z","end":"2026-11-02T09:01:00Z","devices":[null]}`))
+	f.Add([]byte(`{"alerts":[{"device_key":""}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var b SensorBatch
+		if json.Unmarshal(data, &b) != nil {
+			return
+		}
+		err := b.Validate()
+		if err != nil {
+			if ErrorCode(err) != EINVALID || ErrorField(err) == "" {
+				t.Fatalf("refusal %v has code %q, field %q", err, ErrorCode(err), ErrorField(err))
+			}
+			return
+		}
+		again, err := json.Marshal(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b2 SensorBatch
+		if err := json.Unmarshal(again, &b2); err != nil {
+			t.Fatal(err)
+		}
+		if err := b2.Validate(); err != nil {
+			t.Fatalf("accepted, then refused after a round trip: %v", err)
+		}
+	})
 }
