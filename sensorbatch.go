@@ -157,6 +157,16 @@ type SensorContact struct {
 	LastPackets uint64 `json:"last_packets"`
 }
 
+// SilentAt reports whether, at now, the sensor has sent nothing for
+// after or longer (DefaultSensorSilentAfter when after is 0): the one
+// test the sensor_silent check, the API and the pages share.
+func (c SensorContact) SilentAt(now time.Time, after time.Duration) bool {
+	if after <= 0 {
+		after = DefaultSensorSilentAfter
+	}
+	return !c.LastBatch.IsZero() && now.Sub(c.LastBatch) >= after
+}
+
 // SensorContactService remembers when each remote sensor last shipped.
 type SensorContactService interface {
 	// TouchSensor records a batch of packets packets from sensor's iface,

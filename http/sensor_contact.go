@@ -63,16 +63,10 @@ func (s *Server) sensorStatuses(r *http.Request) ([]SensorStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	after := s.SensorSilentAfter
-	if after <= 0 {
-		after = cordon.DefaultSensorSilentAfter
-	}
 	now := s.timeNow()
 	out := make([]SensorStatus, 0, len(cs))
 	for _, c := range cs {
-		// The same test as the check that raises sensor_silent.
-		silent := !c.LastBatch.IsZero() && now.Sub(c.LastBatch) >= after
-		out = append(out, SensorStatus{SensorContact: c, Silent: silent})
+		out = append(out, SensorStatus{SensorContact: c, Silent: c.SilentAt(now, s.SensorSilentAfter)})
 	}
 	slices.SortStableFunc(out, func(a, b SensorStatus) int {
 		if c := strings.Compare(a.Sensor, b.Sensor); c != 0 {

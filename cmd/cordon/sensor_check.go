@@ -32,10 +32,10 @@ func checkSensors(ctx context.Context, st *store, after time.Duration) error {
 	now := st.db.Now()
 	var keep []cordon.AlertKey
 	for _, c := range cs {
-		quiet := now.Sub(c.LastBatch)
-		if quiet < after {
+		if !c.SilentAt(now, after) {
 			continue
 		}
+		quiet := now.Sub(c.LastBatch)
 		subject := sensorSubject(c)
 		keep = append(keep, cordon.AlertKey{Subject: subject})
 		if err := st.alerts.RaiseAlert(ctx, &cordon.Alert{Kind: cordon.AlertSensorSilent, Severity: cordon.AlertHigh, Subject: subject,

@@ -49,14 +49,10 @@ func (h *Handler) sensorRows(ctx context.Context) ([]sensorRow, []string, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	after := h.cfg.SensorSilentAfter
-	if after <= 0 {
-		after = cordon.DefaultSensorSilentAfter
-	}
 	now := h.now()
 	var rows []sensorRow
 	for _, c := range cs {
-		rows = append(rows, sensorRow{SensorContact: c, Silent: !c.LastBatch.IsZero() && now.Sub(c.LastBatch) >= after})
+		rows = append(rows, sensorRow{SensorContact: c, Silent: c.SilentAt(now, h.cfg.SensorSilentAfter)})
 	}
 	slices.SortStableFunc(rows, func(a, b sensorRow) int {
 		if c := strings.Compare(a.Sensor, b.Sensor); c != 0 {
