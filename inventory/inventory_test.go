@@ -207,3 +207,35 @@ func TestRouterSeenWhenForwarding(t *testing.T) {
 		t.Errorf("gateway seen %s–%s, want the flow's %s–%s", r.FirstSeen, r.LastSeen, t0, t0.Add(time.Minute))
 	}
 }
+
+// TestClaimedEarlier: in a batch without the gateway's ARP, its own
+// addresses look like hosts behind it; the claims of an earlier batch
+// (Options.Claimed) keep them the gateway's, and Claims hands them on.
+func TestClaimedEarlier(t *testing.T) {
+	gw := mac(1)
+	first := New()
+	for _, ip := range []string{"10.1.250.2", "10.2.100.10"} {
+		first.Observe(cordon.Observation{MAC: gw, IP: netip.MustParseAddr(ip), Fact: "arp.ip", Value: ip, Time: t0})
+	}
+	claimed := map[cordon.MAC]map[netip.Addr]bool{}
+	first.Claims(claimed)
+	if !claimed[gw][netip.MustParseAddr("10.2.100.10")] {
+		t.Fatalf("claims handed on: %v", claimed)
+	}
+	batch := func() *Inventory {
+		inv := New()
+		for i, ip := range []string{"10.1.250.2", "10.2.100.10", "10.50.0.1", "10.50.0.2", "10.50.0.3", "10.50.0.4", "10.50.0.5"} {
+			inv.Flow(flow(ep(mac(2), "10.1.1.5", uint16(40000+i)), ep(gw, ip, 53), "dns"))
+		}
+		return inv
+	}
+	has := func(devs []*cordon.Device, ip string) bool { return find(devs, ip) != nil && find(devs, ip).MAC.IsZero() }
+	if devs := batch().Devices(Options{}); !has(devs, "10.1.250.2") {
+		t.Fatal("without claims the gateway's own address should look like a host behind it (the case this guards)")
+	}
+	devs := batch().Devices(Options{Claimed: claimed})
+	if has(devs, "10.1.250.2") || has(devs, "10.2.100.10") || !has(devs, "10.50.0.3") {
+		t.Errorf("with earlier claims: gateway addresses as hosts %v/%v, remote host %v",
+			has(devs, "10.1.250.2"), has(devs, "10.2.100.10"), has(devs, "10.50.0.3"))
+	}
+}

@@ -28,6 +28,12 @@ type Options struct {
 	// register rather than a server on the internet. Default: private,
 	// shared (100.64/10) and unique-local addresses.
 	Internal func(netip.Addr) bool
+	// Claimed holds addresses MACs claimed (by ARP or DHCP) before this
+	// inventory began, as a live capture remembers them from batch to
+	// batch (Inventory.Claims). A router's own address claimed a minute
+	// ago is still its own, not a host behind it that would become a
+	// device of its own. They count only towards that judgement.
+	Claimed map[cordon.MAC]map[netip.Addr]bool
 }
 
 // device is a device being assembled.
@@ -154,7 +160,15 @@ type resolver struct {
 // DHCP: those are its own even when it also forwards for others.
 func (r *resolver) findClaims() {
 	r.claims = map[cordon.MAC]map[netip.Addr]bool{}
-	for s, fs := range r.inv.subjects {
+	r.inv.claims(r.claims)
+}
+
+// Claims adds the addresses MACs claimed by ARP or DHCP in this inventory
+// to into, for the next batch of a live capture (Options.Claimed).
+func (inv *Inventory) Claims(into map[cordon.MAC]map[netip.Addr]bool) { inv.claims(into) }
+
+func (inv *Inventory) claims(into map[cordon.MAC]map[netip.Addr]bool) {
+	for s, fs := range inv.subjects {
 		if s.MAC.IsZero() {
 			continue
 		}
@@ -165,10 +179,10 @@ func (r *resolver) findClaims() {
 				if err != nil {
 					continue
 				}
-				if r.claims[s.MAC] == nil {
-					r.claims[s.MAC] = map[netip.Addr]bool{}
+				if into[s.MAC] == nil {
+					into[s.MAC] = map[netip.Addr]bool{}
 				}
-				r.claims[s.MAC][ip] = true
+				into[s.MAC][ip] = true
 			}
 		}
 	}
@@ -185,7 +199,7 @@ func (r *resolver) findRouters() {
 		subnets := map[[3]byte]bool{}
 		public := false
 		for ip := range ips {
-			if !ip.Is4() || r.claims[mac][ip] {
+			if !ip.Is4() || r.claims[mac][ip] || r.opt.Claimed[mac][ip] {
 				continue
 			}
 			foreign++
@@ -236,7 +250,7 @@ func (r *resolver) macDevices() {
 		}
 		for ip, sp := range r.inv.bindings[mac] {
 			dev.seen(sp.first, sp.last) // a router is seen when it carries traffic too
-			if r.routers[mac] && !own[ip] {
+			if r.routers[mac] && !own[ip] && !r.opt.Claimed[mac][ip] {
 				dev.fronts++
 				continue
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
@@ -21,11 +22,19 @@ import (
 // store.IngestBatch, and a remote sensor ships the same batch to the
 // central server, whose API calls the same method.
 
+// maxClaimedMACs bounds the address claims a live loop remembers; past it
+// the memory starts over.
+const maxClaimedMACs = 1 << 16
+
 // sensorBatch turns a batch's traffic into what is written or shipped:
 // devices resolved and classified, conversations, and the detections
 // settled against the classified devices.
 func (l *liveLoop) sensorBatch(b *liveBatch) *cordon.SensorBatch {
-	devs, convs := b.inv.Resolve(inventory.Options{Vendor: ouiVendor, Virtual: ouiVirtual})
+	if l.claims == nil || len(l.claims) > maxClaimedMACs {
+		l.claims = map[cordon.MAC]map[netip.Addr]bool{}
+	}
+	devs, convs := b.inv.Resolve(inventory.Options{Vendor: ouiVendor, Virtual: ouiVirtual, Claimed: l.claims})
+	b.inv.Claims(l.claims)
 	// One device a key, the last one resolved, as the register keeps them:
 	// a batch must pass SensorBatch.Validate, or its minute is lost.
 	at := map[string]int{}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -141,6 +142,10 @@ type liveLoop struct {
 	committed func(*cordon.Capture)
 	// status is what the loop has done, for /metrics and the captures page.
 	status liveStatus
+	// claims are the addresses MACs claimed in earlier batches, so that a
+	// router's own address is not taken for a host behind it in a batch
+	// without its ARP (inventory.Options.Claimed); the writer's alone.
+	claims map[cordon.MAC]map[netip.Addr]bool
 }
 
 // Status returns what the loop has done so far.
