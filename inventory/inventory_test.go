@@ -229,7 +229,9 @@ func TestClaimedEarlier(t *testing.T) {
 		}
 		return inv
 	}
-	has := func(devs []*cordon.Device, ip string) bool { return find(devs, ip) != nil && find(devs, ip).MAC.IsZero() }
+	has := func(devs []*cordon.Device, ip string) bool {
+		return find(devs, ip) != nil && find(devs, ip).MAC.IsZero()
+	}
 	if devs := batch().Devices(Options{}); !has(devs, "10.1.250.2") {
 		t.Fatal("without claims the gateway's own address should look like a host behind it (the case this guards)")
 	}
