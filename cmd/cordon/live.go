@@ -256,9 +256,12 @@ func (s *batchSink) Flow(f cordon.FlowRecord)     { s.next.Flow(f) }
 // left, and returns the totals.
 func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	var sum liveSummary
-	// The writer puts a token in ready each time it waits for a batch, so
-	// the packet path hands one over only when it will be taken at once.
+	// ready holds a token while the writer is free: there from the start,
+	// taken by each handoff and put back once the batch is written, so
+	// the packet path hands a batch over only when it will be taken at
+	// once, and otherwise lets it grow.
 	ready := make(chan struct{}, 1)
+	ready <- struct{}{}
 	batches := make(chan *liveBatch)
 	written := make(chan struct{})
 	writeCtx := context.WithoutCancel(ctx) // the last batch is written after ctx ends
@@ -271,12 +274,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 	})
 	go func() {
 		defer close(written)
-		for {
-			ready <- struct{}{}
-			b, ok := <-batches
-			if !ok {
-				return
-			}
+		for b := range batches {
 			sb := l.sensorBatch(b)
 			c, err := l.deliver(writeCtx, sb)
 			l.refreshPolicy(writeCtx)
@@ -292,6 +290,7 @@ func (l *liveLoop) run(ctx context.Context) (liveSummary, error) {
 			if err == nil && l.committed != nil {
 				l.committed(c)
 			}
+			ready <- struct{}{}
 		}
 	}()
 
