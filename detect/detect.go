@@ -14,6 +14,7 @@ package detect
 
 import (
 	"time"
+	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
 )
@@ -76,13 +77,17 @@ func (a *Alert) Cordon(deviceID int64) *cordon.Alert {
 	}
 	return &cordon.Alert{
 		Kind: a.Kind, Severity: a.Severity, DeviceID: deviceID, Subject: a.Subject,
-		Title: clip(a.Title, 512), Evidence: ev,
+		Title: clip(a.Title, maxTitle), Evidence: ev,
 	}
 }
 
+// clip cuts s to at most n bytes, on a character boundary.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -2,8 +2,10 @@ package detect
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
 )
@@ -206,4 +208,22 @@ func containsStr(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestBounded: an alert quoting a long looked-up name is cut to what the
+// register takes, on character boundaries, rather than refused.
+func TestBounded(t *testing.T) {
+	if got := clip("ab€cd", 4); got != "ab" {
+		t.Errorf("clip cut a character: %q", got)
+	}
+	long := strings.Repeat("é", 600) // 1200 bytes
+	a := (&Alert{Subject: long, Title: long, Evidence: []string{long, "short"}}).bounded()
+	if len(a.Subject) > maxSubject || len(a.Title) > maxTitle || len(a.Evidence[0]) > maxEvidenceLine ||
+		a.Evidence[1] != "short" || !utf8.ValidString(a.Subject+a.Title+a.Evidence[0]) {
+		t.Errorf("bounded: subject %d, title %d, evidence %d bytes", len(a.Subject), len(a.Title), len(a.Evidence[0]))
+	}
+	ra := cordon.Alert{Kind: "k", Severity: cordon.AlertLow, Subject: a.Subject, Title: a.Title, Evidence: a.Evidence}
+	if err := ra.Validate(); err != nil {
+		t.Errorf("a bounded alert is refused: %v", err)
+	}
 }

@@ -62,10 +62,31 @@ func (d *Detector) Finish(devices []*cordon.Device) []Alert {
 		if k.kind == KindCleartextManagement && k.subject == "snmp" && out[outKey{KindDefaultCredentials, k.key, "snmp-community"}] != nil {
 			continue
 		}
-		alerts = append(alerts, *a)
+		alerts = append(alerts, a.bounded())
 	}
 	Sort(alerts)
 	return alerts
+}
+
+// Bounds of an alert the register takes (cordon.Alert.Validate). A name a
+// device looked up can be 253 characters, which a subject or a title
+// quoting it twice can pass; cut here, the alert is raised rather than
+// refused with its capture's others.
+const (
+	maxSubject      = 256
+	maxTitle        = 512
+	maxEvidenceLine = 1024
+)
+
+// bounded returns a cut to the register's bounds.
+func (a *Alert) bounded() Alert {
+	b := *a
+	b.Subject, b.Title = clip(a.Subject, maxSubject), clip(a.Title, maxTitle)
+	b.Evidence = make([]string, len(a.Evidence))
+	for i, e := range a.Evidence {
+		b.Evidence[i] = clip(e, maxEvidenceLine)
+	}
+	return b
 }
 
 // Sort orders alerts most severe first, then by kind, device and subject.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
-	"unicode/utf8"
 
 	"github.com/cordonsec/cordon"
 	"github.com/cordonsec/cordon/detect"
@@ -58,8 +57,7 @@ func (l *liveLoop) sensorBatch(b *liveBatch) *cordon.SensorBatch {
 				continue
 			}
 			alerts = append(alerts, cordon.SensorAlert{DeviceKey: a.Key, Kind: a.Kind, Severity: a.Severity,
-				Subject: clipText(a.Subject, 256), Title: clipText(a.Title, 512), FirstSeen: a.FirstSeen, LastSeen: a.LastSeen,
-				Count: a.Count, Evidence: clipLines(a.Evidence, 63, 1024)})
+				Subject: a.Subject, Title: a.Title, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, Count: a.Count, Evidence: a.Evidence})
 		}
 	}
 	var id [16]byte
@@ -187,25 +185,4 @@ func (s *store) writeBatch(ctx context.Context, sensor string, b *cordon.SensorB
 		s.logger.Error("detections of the live batch not raised", slog.String("error", err.Error()))
 	}
 	return c, false, nil
-}
-
-// clipText cuts s to at most n bytes, on a character boundary.
-func clipText(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-// clipLines keeps at most n lines of at most width bytes each: what an
-// alert's evidence may hold, a line left for the count the register adds.
-func clipLines(lines []string, n, width int) []string {
-	out := make([]string, 0, min(len(lines), n))
-	for _, l := range lines[:min(len(lines), n)] {
-		out = append(out, clipText(l, width))
-	}
-	return out
 }

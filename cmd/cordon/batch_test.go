@@ -108,12 +108,3 @@ func TestIngestBatchSilent(t *testing.T) {
 		t.Errorf("capture_silent still open after traffic: %+v", as)
 	}
 }
-
-func TestClipText(t *testing.T) {
-	if got := clipText("ab€cd", 4); got != "ab" {
-		t.Errorf("clipText cut a character: %q", got)
-	}
-	if got := clipLines([]string{"abc", "defgh", "x"}, 2, 4); len(got) != 2 || got[1] != "defg" {
-		t.Errorf("clipLines = %q", got)
-	}
-}
