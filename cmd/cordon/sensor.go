@@ -57,15 +57,14 @@ func runSensor(ctx context.Context, args []string, _ io.Reader, stdout, stderr i
 	defer st.Close()
 	fmt.Fprintf(stdout, "Capturing on %s into %s; writing every %s. Ctrl-C to stop.\n", cfg.iface, *data, cfg.flush)
 	l := cfg.loop(st, h, logger)
-	return finishSensor(l, cliContext(ctx), stdout, "")
+	return finishSensor(cliContext(ctx), l, stdout)
 }
 
-// finishSensor runs l and says what it did; extra is appended to the
-// summary (the spool's state for a remote sensor).
-func finishSensor(l *liveLoop, ctx context.Context, stdout io.Writer, extra string) error {
+// finishSensor runs l and says what it did.
+func finishSensor(ctx context.Context, l *liveLoop, stdout io.Writer) error {
 	sum, err := l.run(ctx)
-	fmt.Fprintf(stdout, "%s: %d packets, %d bytes, %d dropped by the kernel; %d batches written, %d merged, %d failed%s\n",
-		l.iface, sum.Packets, sum.Bytes, sum.Drops, sum.Batches, sum.Merged, sum.Failed, extra)
+	fmt.Fprintf(stdout, "%s: %d packets, %d bytes, %d dropped by the kernel; %d batches written, %d merged, %d failed\n",
+		l.iface, sum.Packets, sum.Bytes, sum.Drops, sum.Batches, sum.Merged, sum.Failed)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,7 @@ func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *
 	if err != nil {
 		return fmt.Errorf("--server: %s", cordon.ErrorMessage(err))
 	}
-	pc := &policyClient{server: rc.server, token: tok.get}
+	pc := &approvals{server: rc.server, token: tok.get}
 	l := remoteLoop(cfg, h, cl, dir, pc, logger)
 	l.stats = h.Stats
 	if cfg.detect == nil {
@@ -89,7 +89,7 @@ func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *
 	var shipped sync.WaitGroup
 	shipped.Go(func() { ship.Run(shipCtx) })
 	fmt.Fprintf(stdout, "Capturing on %s; shipping every %s to %s, through %s. Ctrl-C to stop.\n", cfg.iface, cfg.flush, rc.server, rc.spool)
-	err = finishSensor(l, ctx, stdout, "")
+	err = finishSensor(ctx, l, stdout)
 	// The last batch is spooled: give the shipper a moment to send it,
 	// then leave the rest for the next start.
 	drain, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -107,7 +107,7 @@ func runRemoteSensor(ctx context.Context, cfg *liveConfig, rc *remoteConfig, h *
 
 // remoteLoop is a live loop whose batches go into dir, held to the policy
 // pc reads.
-func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *spool.Dir, pc *policyClient, logger *slog.Logger) *liveLoop {
+func remoteLoop(cfg *liveConfig, src liveSource, cl *classify.Classifier, dir *spool.Dir, pc *approvals, logger *slog.Logger) *liveLoop {
 	return &liveLoop{iface: cfg.iface, filter: cfg.filter, src: src, flush: cfg.flush, now: time.Now, logger: logger,
 		detect: cfg.detect, classifier: cl, silentAfter: cfg.silentAfter, policySource: pc.check,
 		deliver: func(_ context.Context, b *cordon.SensorBatch) (*cordon.Capture, error) {
@@ -147,9 +147,9 @@ func (t *tokenFile) reload() (string, error) {
 	return v, nil
 }
 
-// policyClient reads what the central server approved: the network policy
+// approvals reads what the central server approved: the network policy
 // and the detection config.
-type policyClient struct {
+type approvals struct {
 	server string
 	token  func() string
 	client *http.Client
@@ -157,7 +157,7 @@ type policyClient struct {
 
 // get reads path?query from the server into read; what names the
 // document in errors.
-func (p *policyClient) get(ctx context.Context, path, query, what string, read func(io.Reader) error) error {
+func (p *approvals) get(ctx context.Context, path, query, what string, read func(io.Reader) error) error {
 	u, err := url.JoinPath(strings.TrimRight(p.server, "/"), path)
 	if err != nil {
 		return err
@@ -191,7 +191,7 @@ func (p *policyClient) get(ctx context.Context, path, query, what string, read f
 
 // check fetches the approved policy as JSON and prepares its check; nil
 // when it holds no device.
-func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
+func (p *approvals) check(ctx context.Context) (detect.PolicyCheck, error) {
 	var pol *policy.Policy
 	err := p.get(ctx, "api/v1/policy/export", "format=json", "approved policy", func(r io.Reader) (err error) {
 		pol, err = policy.ReadPolicy(r)
@@ -208,7 +208,7 @@ func (p *policyClient) check(ctx context.Context) (detect.PolicyCheck, error) {
 
 // config fetches what the server's detections approve: internet
 // endpoints, file servers, jump hosts. An empty config when it has none.
-func (p *policyClient) config(ctx context.Context) (*detect.Config, error) {
+func (p *approvals) config(ctx context.Context) (*detect.Config, error) {
 	var c *detect.Config
 	err := p.get(ctx, "api/v1/sensor/config", "", "detection config", func(r io.Reader) error {
 		var doc struct {

@@ -42,7 +42,7 @@ func TestRemoteSensor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc := &policyClient{server: srv.url, token: func() string { return token }}
+	pc := &approvals{server: srv.url, token: func() string { return token }}
 	if check, err := pc.check(context.Background()); err != nil || check != nil {
 		t.Fatalf("approved policy through the sensor token: %v, %v; want none and no error", check, err)
 	}
@@ -112,7 +112,7 @@ func TestSensorConfigClient(t *testing.T) {
 			}
 			w.Write([]byte(body))
 		}))
-		c, err := (&policyClient{server: srv.URL, token: func() string { return "tok" }}).config(context.Background())
+		c, err := (&approvals{server: srv.URL, token: func() string { return "tok" }}).config(context.Background())
 		srv.Close()
 		switch {
 		case want == "" && (err != nil || c == nil):
